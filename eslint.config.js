@@ -1,0 +1,94 @@
+// ESLint flat config: type-aware typescript-eslint, React hooks, TanStack Query, no import cycles,
+// and the dependency direction of docs/STYLE (matrix/lib → editor/components → features → app).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import pluginQuery from '@tanstack/eslint-plugin-query';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+import globals from 'globals';
+
+const restrict = (patterns) => ['error', { patterns }];
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', '.cache', 'test-results', 'playwright-report', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['**/*.tsx', 'src/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks, '@tanstack/query': pluginQuery },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...pluginQuery.configs.recommended.rules,
+    },
+  },
+  {
+    files: ['src/matrix/**', 'src/lib/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: [
+            'react',
+            'react-dom',
+            'react/*',
+            'zustand',
+            'zustand/*',
+            '@tanstack/*',
+            'monaco-editor',
+            'monaco-editor/*',
+          ],
+          message: 'src/matrix, src/lib and src/cli are plain TypeScript (STYLE.md).',
+        },
+        {
+          group: ['**/features/**', '**/app/**', '**/editor/**', '**/components/**'],
+          message: 'Dependencies point one way: matrix/lib never import UI layers.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['src/editor/**', 'src/components/**'],
+    rules: {
+      'no-restricted-imports': restrict([
+        {
+          group: ['**/features/**', '**/app/**'],
+          message: 'editor/components never import features or app.',
+        },
+      ]),
+    },
+  },
+  {
+    files: ['src/features/**'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['**/app/**'], message: 'features never import app; compose them in app/.' },
+      ]),
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'e2e/**', 'integration/**'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

@@ -1,0 +1,2 @@
+// Shared vitest setup. Component tests opt into jsdom with `// @vitest-environment jsdom`.
+import 'fake-indexeddb/auto';

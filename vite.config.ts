@@ -9,6 +9,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    manifest: true,
     // Monaco's lazy chunk is ~3 MB by design; it is never in the entry chunk (see e2e/bundle.spec.ts).
     chunkSizeWarningLimit: 4000,
   },

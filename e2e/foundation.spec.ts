@@ -1,0 +1,51 @@
+import { test, expect, monacoChunkFiles } from './fixtures.ts';
+
+test.describe('foundation', () => {
+  test('the served app shows the sign-in page', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('textbox', { name: 'Homeserver' })).toBeVisible();
+  });
+
+  test('the browser can reach the real Synapse from the served app (CORS)', async ({ page, hs }) => {
+    await page.goto('/');
+    const result = await page.evaluate(async (baseUrl) => {
+      const res = await fetch(`${baseUrl}/_matrix/client/versions`);
+      const body = (await res.json()) as { versions: string[]; unstable_features: Record<string, boolean> };
+      return { origin: location.origin, status: res.status, body };
+    }, hs.baseUrl);
+    // The page is on another origin than Synapse, so this only succeeds if CORS allows it.
+    expect(result.origin).not.toBe(new URL(hs.baseUrl).origin);
+    expect(result.status).toBe(200);
+    expect(result.body.versions).toContain('v1.12');
+    expect(result.body.unstable_features['org.matrix.simplified_msc3575']).toBe(true);
+    expect(result.body.unstable_features['org.matrix.msc3391']).toBe(true);
+  });
+
+  test('an authenticated request with a bearer token works cross-origin', async ({ page, user }) => {
+    await page.goto('/');
+    const whoami = await page.evaluate(
+      async ({ baseUrl, token }) => {
+        const res = await fetch(`${baseUrl}/_matrix/client/v3/account/whoami`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        return (await res.json()) as { user_id: string };
+      },
+      { baseUrl: user.homeserver.baseUrl, token: user.accessToken },
+    );
+    expect(whoami.user_id).toBe(user.userId);
+  });
+
+  test('the Monaco chunk is not loaded with the entry bundle', async ({ page }) => {
+    const monaco = monacoChunkFiles();
+    expect(monaco.length, 'the build must contain a lazy Monaco chunk').toBeGreaterThan(0);
+    const scripts: string[] = [];
+    page.on('request', (req) => {
+      if (req.resourceType() === 'script') scripts.push(new URL(req.url()).pathname);
+    });
+    await page.goto('/');
+    await expect(page.getByRole('textbox', { name: 'Homeserver' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of monaco) expect(scripts).not.toContain(`/${file}`);
+  });
+});

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Provision, start, reset and stop the real Synapse(s) used by tests and the demo.
+#
+# Synapse comes from Debian sid (matrix-synapse 1.160) installed into a debootstrap chroot that is
+# cached under .cache/synapse/rootfs (outside git). NOTHING is mounted into the chroot: debootstrap's
+# device nodes are enough and Synapse runs without /proc. Never bind-mount host paths in there: a later
+# `rm -rf` of the cache would reach through the mount.
+#
+# Two instances:
+#   main      http://127.0.0.1:8008  MSC3391 (account-data DELETE) + MSC3890 on
+#   nodelete  http://127.0.0.1:8009  MSC3391 off (deletion falls back to PUT {})
+#
+# Usage: scripts/homeserver.sh up|down|reset|status|env|provision [main|nodelete ...]
+# `up` prints the base URLs and registration shared secrets and writes them to .cache/homeserver.env.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${HS_CACHE_DIR:-$ROOT/.cache/synapse}"
+ROOTFS="$CACHE/rootfs"
+ENV_FILE="$ROOT/.cache/homeserver.env"
+ALL_INSTANCES=(main nodelete)
+
+log() { printf '[homeserver] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+port_of() { case "$1" in main) echo 8008 ;; nodelete) echo 8009 ;; *) die "unknown instance '$1' (main|nodelete)" ;; esac; }
+features_of() {
+  case "$1" in
+    main) echo '{"msc3391_enabled": true, "msc3890_enabled": true}' ;;
+    nodelete) echo '{}' ;;
+  esac
+}
+url_of() { echo "http://127.0.0.1:$(port_of "$1")"; }
+
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root (chroot needs it)"; }
+
+apt_install_host() {
+  # CI has no terminal; skip apt entirely when the tool is already there.
+  local missing=()
+  for pkg in "$@"; do command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing on the host: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+debian_mirror() {
+  # Read the mirror from the host's apt config; never hard-code a host.
+  local uri=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1=="deb" {print $2; exit}' /etc/apt/sources.list)
+  fi
+  [ -n "$uri" ] || die "cannot find a Debian mirror in /etc/apt"
+  echo "$uri"
+}
+
+provision() {
+  need_root
+  if [ -f "$ROOTFS/.provisioned" ]; then return 0; fi
+  apt_install_host debootstrap
+  local mirror; mirror=$(debian_mirror)
+  log "provisioning Debian sid chroot with matrix-synapse (about two minutes) from $mirror"
+  rm -rf "$ROOTFS"
+  mkdir -p "$CACHE"
+  debootstrap --variant=minbase sid "$ROOTFS" "$mirror" >"$CACHE/debootstrap.log" 2>&1 \
+    || { tail -20 "$CACHE/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+  echo "deb $mirror sid main" >"$ROOTFS/etc/apt/sources.list"
+  # The mirror's sid Release file is past its validity date, hence Check-Valid-Until=false.
+  # python3-cffi-backend must be named: debootstrap cannot resolve the virtual package it provides.
+  chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    sh -c 'apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+           apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends python3-cffi-backend matrix-synapse' \
+    >"$CACHE/apt.log" 2>&1 || { tail -20 "$CACHE/apt.log" >&2; die "installing matrix-synapse failed (log: $CACHE/apt.log)"; }
+  chroot "$ROOTFS" apt-get clean >/dev/null 2>&1 || true
+  touch "$ROOTFS/.provisioned"
+  log "chroot ready: $ROOTFS"
+}
+
+in_chroot() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+
+configure() {
+  local name=$1 port features data
+  port=$(port_of "$name"); features=$(features_of "$name"); data="/data/$name"
+  if [ -f "$ROOTFS$data/homeserver.yaml" ] && [ -f "$ROOTFS$data/.configured" ]; then return 0; fi
+  mkdir -p "$ROOTFS$data"
+  in_chroot sh -c "cd $data && python3 -m synapse.app.homeserver --server-name localhost \
+      --config-path $data/homeserver.yaml --generate-config --report-stats=no" >/dev/null
+  # Edit the generated YAML as data (it does not end in a newline, so appending text would corrupt
+  # its last line). Test server only: open registration, no federation key servers, no rate limits.
+  in_chroot python3 - "$data/homeserver.yaml" "$port" "$features" <<'PY'
+import json, secrets, sys, yaml
+path, port, features = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+with open(path) as f:
+    cfg = yaml.safe_load(f)
+cfg["listeners"] = [{
+    "port": port, "tls": False, "type": "http", "x_forwarded": False,
+    "bind_addresses": ["127.0.0.1"],
+    "resources": [{"names": ["client"], "compress": False}],
+}]
+cfg["public_baseurl"] = f"http://127.0.0.1:{port}/"
+cfg["serve_client_wellknown"] = True
+cfg["database"] = {"name": "sqlite3", "args": {"database": cfg["database"]["args"]["database"]}}
+cfg["trusted_key_servers"] = []
+cfg["suppress_key_server_warning"] = True
+cfg["report_stats"] = False
+cfg["enable_registration"] = True
+cfg["enable_registration_without_verification"] = True
+cfg["presence"] = {"enabled": False}
+cfg["url_preview_enabled"] = False
+cfg["experimental_features"] = features
+# A hex secret: safe to hand around in env files and shell without quoting.
+cfg["registration_shared_secret"] = secrets.token_hex(32)
+lots = {"per_second": 10000, "burst_count": 100000}
+for key in ["rc_message", "rc_registration", "rc_room_creation", "rc_joins_per_room", "rc_admin_redaction",
+            "rc_3pid_validation", "rc_delayed_event_mgmt", "rc_reports", "rc_registration_token_validity",
+            "rc_media_create", "rc_key_requests"]:
+    cfg[key] = dict(lots)
+cfg["rc_login"] = {"address": lots, "account": lots, "failed_attempts": lots}
+cfg["rc_joins"] = {"local": lots, "remote": lots}
+cfg["rc_invites"] = {"per_room": lots, "per_user": lots, "per_issuer": lots}
+cfg["rc_presence"] = {"per_user": lots}
+with open(path, "w") as f:
+    yaml.safe_dump(cfg, f, sort_keys=False)
+    f.write("\n")
+PY
+  # Quieter log: warnings only, to a file inside the data dir.
+  sed -i 's/^\(\s*level:\s*\)INFO/\1WARNING/' "$ROOTFS$data/localhost.log.config" 2>/dev/null || true
+  touch "$ROOTFS$data/.configured"
+}
+
+secret_of() {
+  awk -F': ' '/^registration_shared_secret:/ {gsub(/["'\'']/, "", $2); print $2; exit}' "$ROOTFS/data/$1/homeserver.yaml"
+}
+
+pidfile() { echo "$CACHE/$1.pid"; }
+is_running() { local p; p=$(pidfile "$1"); [ -f "$p" ] && kill -0 "$(cat "$p")" 2>/dev/null; }
+
+wait_ready() {
+  local name=$1 url deadline body
+  url=$(url_of "$name")
+  deadline=$((SECONDS + 120))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! is_running "$name"; then
+      tail -30 "$CACHE/$name.log" >&2 || true
+      die "$name exited during start-up (log: $CACHE/$name.log)"
+    fi
+    if body=$(curl -fsS --max-time 2 "$url/_matrix/client/versions" 2>/dev/null); then
+      if [ "$name" = main ]; then
+        if grep -q '"org.matrix.simplified_msc3575":true' <<<"$body" && grep -q '"org.matrix.msc3391":true' <<<"$body"; then return 0; fi
+      else
+        if grep -q '"org.matrix.simplified_msc3575":true' <<<"$body"; then return 0; fi
+      fi
+    fi
+    sleep 0.5
+  done
+  die "$name did not become ready at $url within 120 s"
+}
+
+start_one() {
+  local name=$1
+  if is_running "$name"; then log "$name already running at $(url_of "$name")"; return 0; fi
+  configure "$name"
+  log "starting $name at $(url_of "$name")"
+  # setsid: the server outlives this script; its pid is recorded for `down`.
+  setsid chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+    sh -c "cd /data/$name && exec python3 -m synapse.app.homeserver --config-path /data/$name/homeserver.yaml" \
+    >"$CACHE/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pidfile "$name")"
+}
+
+stop_one() {
+  local name=$1 p pid
+  p=$(pidfile "$name")
+  [ -f "$p" ] || return 0
+  pid=$(cat "$p")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "stopped $name"
+  fi
+  rm -f "$p"
+}
+
+write_env() {
+  mkdir -p "$(dirname "$ENV_FILE")"
+  {
+    for name in "${ALL_INSTANCES[@]}"; do
+      local upper; upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
+      [ -f "$ROOTFS/data/$name/homeserver.yaml" ] || continue
+      echo "HS_${upper}_URL=$(url_of "$name")"
+      echo "HS_${upper}_SECRET=$(secret_of "$name")"
+      echo "HS_${upper}_SERVER_NAME=localhost"
+    done
+  } >"$ENV_FILE"
+}
+
+print_env() {
+  for name in "${ALL_INSTANCES[@]}"; do
+    [ -f "$ROOTFS/data/$name/homeserver.yaml" ] || continue
+    local state=stopped; is_running "$name" && state=running
+    printf '%-9s %-24s %-8s shared secret: %s\n' "$name" "$(url_of "$name")" "$state" "$(secret_of "$name")"
+  done
+}
+
+cmd=${1:-status}; shift || true
+instances=("$@"); [ ${#instances[@]} -eq 0 ] && instances=("${ALL_INSTANCES[@]}")
+
+case "$cmd" in
+  provision) provision ;;
+  up)
+    provision
+    for n in "${instances[@]}"; do start_one "$n"; done
+    for n in "${instances[@]}"; do wait_ready "$n"; done
+    write_env; print_env ;;
+  down) for n in "${instances[@]}"; do stop_one "$n"; done ;;
+  reset)
+    # Fresh database and media; config and signing key are kept.
+    provision
+    for n in "${instances[@]}"; do
+      stop_one "$n"
+      rm -rf "$ROOTFS/data/$n/homeserver.db" "$ROOTFS/data/$n/homeserver.db-"* "$ROOTFS/data/$n/media_store"
+    done
+    for n in "${instances[@]}"; do start_one "$n"; done
+    for n in "${instances[@]}"; do wait_ready "$n"; done
+    write_env; print_env ;;
+  status|env) print_env ;;
+  *) die "usage: $0 up|down|reset|status|provision [main|nodelete ...]" ;;
+esac

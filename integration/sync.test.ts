@@ -1,0 +1,287 @@
+/**
+ * Sync engines against the real Synapses: live changes, deletions with and without MSC3391,
+ * full coverage of a 300-room account, and recovery from an unknown position.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MatrixClient } from '../src/matrix/client.ts';
+import type { FetchLike } from '../src/matrix/http.ts';
+import { SlidingSyncEngine, type SlidingSyncOptions } from '../src/matrix/sync/sliding-sync.ts';
+import { V3SyncEngine } from '../src/matrix/sync/v3-sync.ts';
+import type { AccountDataSync, SyncEvent } from '../src/matrix/types.ts';
+import {
+  api,
+  createRoom,
+  createUser,
+  homeserver,
+  putAccountData,
+  type TestUser,
+} from '../test-support/synapse.ts';
+import { EventLog, inBatches, sessionOf, waitFor } from './helpers.ts';
+
+const SLIDING_PATH = '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync';
+const running: AccountDataSync[] = [];
+
+afterEach(() => {
+  for (const engine of running.splice(0)) engine.stop();
+});
+
+type Recorded = { url: URL; body: unknown };
+
+/** A fetch that records sync requests and can rewrite the next request's `pos`. */
+function recordingFetch(): { fetch: FetchLike; requests: Recorded[]; rewriteNextPos: (pos: string) => void } {
+  const requests: Recorded[] = [];
+  let nextPos: string | undefined;
+  const fetchImpl: FetchLike = (input, init) => {
+    const url = new URL(input);
+    if (url.pathname === SLIDING_PATH) {
+      if (nextPos !== undefined && url.searchParams.has('pos')) {
+        url.searchParams.set('pos', nextPos);
+        nextPos = undefined;
+      }
+      requests.push({
+        url,
+        body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+      });
+    }
+    return fetch(url.href, init);
+  };
+  return {
+    fetch: fetchImpl,
+    requests,
+    rewriteNextPos: (pos) => {
+      nextPos = pos;
+    },
+  };
+}
+
+function startSliding(user: TestUser, options: SlidingSyncOptions = {}, fetchImpl?: FetchLike) {
+  const client = new MatrixClient(sessionOf(user), fetchImpl ? { fetch: fetchImpl } : {});
+  const engine = new SlidingSyncEngine(client, { pollTimeoutMs: 10_000, ...options });
+  const log = new EventLog(engine);
+  running.push(engine);
+  engine.start();
+  return { client, engine, log };
+}
+
+const isKind =
+  <K extends SyncEvent['kind']>(
+    kind: K,
+    match: (e: Extract<SyncEvent, { kind: K }>) => boolean = () => true,
+  ) =>
+  (e: SyncEvent): boolean =>
+    e.kind === kind && match(e as Extract<SyncEvent, { kind: K }>);
+
+describe.each([
+  ['main', 'DELETE'],
+  ['nodelete', 'PUT_EMPTY'],
+] as const)('sliding sync on %s', (name, deleteMethod) => {
+  it(`delivers a PUT within a second, and a delete (${deleteMethod}) as a deleted event`, async () => {
+    const user = await createUser(homeserver(name), { prefix: `ss-${name}` });
+    const roomId = await createRoom(user, { name: 'Live room' });
+    const { client, log } = startSliding(user);
+    await log.next(isKind('initial-complete'), 10_000, 'initial-complete');
+    expect(log.of('room-added').map((e) => e.room)).toEqual([{ roomId, name: 'Live room', isDm: false }]);
+
+    await client.setAccountData({ kind: 'global' }, 'org.example.live', { n: 1 });
+    const written = Date.now();
+    const changed = await log.next(
+      isKind('changed', (e) => e.type === 'org.example.live'),
+      5_000,
+      'changed',
+    );
+    expect(changed.at - written).toBeLessThan(1_000);
+    expect(changed.event).toEqual({
+      kind: 'changed',
+      scope: { kind: 'global' },
+      type: 'org.example.live',
+      content: { n: 1 },
+    });
+
+    await client.setAccountData({ kind: 'room', roomId }, 'org.example.room', { r: 1 });
+    const roomWritten = Date.now();
+    const roomChanged = await log.next(
+      isKind('changed', (e) => e.type === 'org.example.room'),
+      5_000,
+    );
+    expect(roomChanged.at - roomWritten).toBeLessThan(1_000);
+    expect(roomChanged.event).toMatchObject({ scope: { kind: 'room', roomId } });
+
+    expect(await client.deleteAccountData({ kind: 'global' }, 'org.example.live')).toEqual({
+      method: deleteMethod,
+    });
+    const deleted = await log.next(
+      isKind('deleted', (e) => e.type === 'org.example.live'),
+      5_000,
+      'deleted',
+    );
+    expect(deleted.event).toEqual({ kind: 'deleted', scope: { kind: 'global' }, type: 'org.example.live' });
+    expect(await client.deleteAccountData({ kind: 'room', roomId }, 'org.example.room')).toEqual({
+      method: deleteMethod,
+    });
+    await log.next(
+      isKind('deleted', (e) => e.type === 'org.example.room' && e.scope.kind === 'room'),
+      5_000,
+    );
+    expect(log.of('status').at(-1)?.status).toEqual({ state: 'live' });
+  });
+
+  it('reports a previously deleted room type in the first send as deleted, not as data', async () => {
+    const user = await createUser(homeserver(name), { prefix: `ss-del-${name}` });
+    const roomId = await createRoom(user);
+    await putAccountData(user, 'org.example.gone', { v: 1 }, roomId);
+    await putAccountData(user, 'org.example.gone', {}, roomId);
+    await putAccountData(user, 'org.example.kept', { v: 2 }, roomId);
+    const { log } = startSliding(user);
+    const snapshot = await log.next(isKind('room-snapshot'), 10_000);
+    expect(snapshot.event).toEqual({
+      kind: 'room-snapshot',
+      roomId,
+      data: { 'org.example.kept': { v: 2 } },
+      deleted: ['org.example.gone'],
+    });
+  });
+});
+
+describe('sliding sync: rooms', () => {
+  it('announces joined and left rooms live', async () => {
+    const user = await createUser(homeserver('main'), { prefix: 'ss-rooms' });
+    const first = await createRoom(user, { name: 'First' });
+    const { log } = startSliding(user);
+    await log.next(isKind('initial-complete'), 10_000);
+
+    const second = await createRoom(user, { name: 'Second' });
+    await log.next(
+      isKind('room-added', (e) => e.room.roomId === second),
+      5_000,
+      'room-added',
+    );
+    expect(log.of('room-added').find((e) => e.room.roomId === second)?.room.name).toBe('Second');
+
+    await api(user, 'POST', `/v3/rooms/${encodeURIComponent(first)}/leave`, {});
+    await log.next(
+      isKind('room-removed', (e) => e.roomId === first),
+      10_000,
+      'room-removed',
+    );
+    expect(log.of('room-removed').map((e) => e.roomId)).toEqual([first]);
+  });
+
+  it('covers every room of a 300-room account, widening the window in steps', async () => {
+    const user = await createUser(homeserver('main'), { prefix: 'ss-300' });
+    const rooms = await inBatches(
+      Array.from({ length: 300 }, (_, i) => i),
+      8,
+      (i) => createRoom(user, i % 3 === 0 ? {} : { name: `Room ${i}` }),
+    );
+    const marked = [rooms[0]!, rooms[150]!, rooms[299]!];
+    for (const roomId of marked) await putAccountData(user, 'org.example.mark', { roomId }, roomId);
+
+    const recorder = recordingFetch();
+    const { log } = startSliding(user, { windowStep: 100 }, recorder.fetch);
+    const complete = await log.next(isKind('initial-complete'), 60_000, 'initial-complete');
+    expect(complete.event).toEqual({ kind: 'initial-complete', roomCount: 300 });
+
+    const added = new Set(log.of('room-added').map((e) => e.room.roomId));
+    expect(added).toEqual(new Set(rooms));
+    const snapshots = new Map(log.of('room-snapshot').map((e) => [e.roomId, e.data]));
+    expect(new Set(snapshots.keys())).toEqual(new Set(rooms));
+    for (const roomId of marked) expect(snapshots.get(roomId)).toEqual({ 'org.example.mark': { roomId } });
+    expect(log.of('room-added').find((e) => e.room.roomId === rooms[1])?.room.name).toBe('Room 1');
+
+    const ranges = recorder.requests
+      .slice(0, 4)
+      .map((r) => (r.body as { lists: { all: { ranges: number[][] } } }).lists.all.ranges);
+    expect(ranges).toEqual([[[0, 0]], [[0, 100]], [[0, 200]], [[0, 319]]]);
+    for (const r of recorder.requests) {
+      expect((r.body as { extensions: unknown }).extensions).toEqual({
+        account_data: { enabled: true, lists: ['*'], rooms: ['*'] },
+      });
+    }
+    const loading = log.of('status').filter((e) => e.status.state === 'loading');
+    expect(loading.length).toBeGreaterThanOrEqual(3);
+  }, 240_000);
+});
+
+describe('sliding sync: unknown position', () => {
+  it('resyncs with a snapshot after another request wiped its connection (M_UNKNOWN_POS)', async () => {
+    const user = await createUser(homeserver('main'), { prefix: 'ss-pos' });
+    await putAccountData(user, 'org.example.before', { v: 1 });
+    const errors: unknown[] = [];
+    const { engine, log } = startSliding(user, { onError: (e) => errors.push(e), pollTimeoutMs: 2_000 });
+    await log.next(isKind('initial-complete'), 10_000);
+
+    // A request without pos on the same conn_id and device wipes the stored connection (PROTOCOL §4.1).
+    const wipe = await fetch(`${user.homeserver.baseUrl}${SLIDING_PATH}?timeout=0`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conn_id: engine.connId, lists: {} }),
+    });
+    expect(wipe.status).toBe(200);
+    await putAccountData(user, 'org.example.before', {});
+    await putAccountData(user, 'org.example.after', { v: 2 });
+
+    await waitFor(() => log.of('global-snapshot').length >= 2, 20_000, 'second global-snapshot');
+    expect(errors).toContainEqual(expect.objectContaining({ status: 400, errcode: 'M_UNKNOWN_POS' }));
+    const snapshot = log.of('global-snapshot').at(-1)!;
+    expect(snapshot.data['org.example.after']).toEqual({ v: 2 });
+    expect(snapshot.data['org.example.before']).toBeUndefined();
+    await waitFor(() => engine.status.state === 'live', 10_000, 'live again');
+  });
+
+  it('resyncs after a malformed pos (400 M_UNKNOWN "Invalid stream token")', async () => {
+    const user = await createUser(homeserver('main'), { prefix: 'ss-badpos' });
+    const recorder = recordingFetch();
+    const errors: unknown[] = [];
+    const { client, log } = startSliding(
+      user,
+      { onError: (e) => errors.push(e), pollTimeoutMs: 1_000 },
+      recorder.fetch,
+    );
+    await log.next(isKind('initial-complete'), 10_000);
+    recorder.rewriteNextPos('garbage');
+    await waitFor(() => log.of('global-snapshot').length >= 2, 10_000, 'resync');
+    expect(errors).toContainEqual(expect.objectContaining({ status: 400, errcode: 'M_UNKNOWN' }));
+    await client.setAccountData({ kind: 'global' }, 'org.example.after-reset', { ok: true });
+    await log.next(
+      isKind('changed', (e) => e.type === 'org.example.after-reset'),
+      5_000,
+    );
+  });
+});
+
+describe('/v3/sync fallback', () => {
+  it('delivers changes, deletions (PUT {}) and joined rooms', async () => {
+    const user = await createUser(homeserver('nodelete'), { prefix: 'v3' });
+    const roomId = await createRoom(user, { name: 'V3 room' });
+    await putAccountData(user, 'org.example.initial', { v: 0 });
+    const client = new MatrixClient(sessionOf(user));
+    const engine = new V3SyncEngine(client, { pollTimeoutMs: 10_000 });
+    running.push(engine);
+    const log = new EventLog(engine);
+    engine.start();
+    await log.next(isKind('initial-complete'), 10_000);
+    expect(log.of('global-snapshot')[0]?.data['org.example.initial']).toEqual({ v: 0 });
+    expect(log.of('room-added').map((e) => e.room)).toEqual([{ roomId, name: 'V3 room' }]);
+
+    await client.setAccountData({ kind: 'global' }, 'org.example.v3', { n: 1 });
+    const written = Date.now();
+    const changed = await log.next(
+      isKind('changed', (e) => e.type === 'org.example.v3'),
+      5_000,
+    );
+    expect(changed.at - written).toBeLessThan(1_000);
+    expect(await client.deleteAccountData({ kind: 'global' }, 'org.example.v3')).toEqual({
+      method: 'PUT_EMPTY',
+    });
+    await log.next(
+      isKind('deleted', (e) => e.type === 'org.example.v3'),
+      5_000,
+    );
+
+    const second = await createRoom(user, { name: 'Second' });
+    await log.next(
+      isKind('room-added', (e) => e.room.roomId === second),
+      5_000,
+    );
+  });
+});

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { FakeSlidingServer } from '../matrix/testing/fake-sliding-server.ts';
+import { ScriptedFetch, json, matrixError } from '../matrix/testing/scripted-fetch.ts';
+import { AccountDataCollector, buildDumpDocument, watchRecord, type DumpDocument } from './output.ts';
+import { runCli, type CliIo } from './run.ts';
+
+const BASE = 'http://127.0.0.1:8008';
+const PASSWORD = 'pw-very-secret';
+const TOKEN = 'syt_cli_access_token_123';
+
+function homeserver() {
+  const fake = new ScriptedFetch();
+  const server = new FakeSlidingServer();
+  fake.fallback = (req) => {
+    const p = req.path;
+    if (p === '/_matrix/client/versions')
+      return json(200, { versions: ['v1.12'], unstable_features: { 'org.matrix.simplified_msc3575': true } });
+    if (p === '/_matrix/client/v3/login' && req.method === 'POST') {
+      return json(200, { user_id: '@alice:localhost', access_token: TOKEN, device_id: 'CLIDEV' });
+    }
+    if (p === '/_matrix/client/v3/logout') return json(200, {});
+    if (p === '/_matrix/client/v3/devices')
+      return json(200, { devices: [{ device_id: 'CLIDEV' }, { device_id: 'PHONE' }] });
+    if (p === '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync') return server.handle(req);
+    return matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+  };
+  return { fake, server };
+}
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let interrupt: (() => void) | undefined;
+  const cliIo: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env,
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => {
+        interrupt = undefined;
+      };
+    },
+  };
+  return {
+    cliIo,
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+    interrupt: () => interrupt?.(),
+    hasInterruptHandler: () => interrupt !== undefined,
+  };
+}
+
+const until = async (predicate: () => boolean, ms = 2_000) => {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('runCli dump', () => {
+  it('prints one JSON document, notes the missing MSC4331, and logs its own device out', async () => {
+    const { fake, server } = homeserver();
+    server.addRooms(['!b:localhost', '!a:localhost'], (id) => `Room ${id}`);
+    server.setGlobal('m.direct', { '@bob:localhost': ['!a:localhost'] });
+    server.setGlobal('org.deleted', {});
+    server.setRoom('!a:localhost', 'org.r', { v: 1 });
+    const t = io();
+    const code = await runCli(['dump', '-s', BASE, '-u', 'alice', '-p', PASSWORD], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    expect(t.stderr()).toBe('');
+    expect(code).toBe(0);
+    const doc = JSON.parse(t.stdout()) as DumpDocument;
+    expect(doc.global).toEqual({ 'm.direct': { '@bob:localhost': ['!a:localhost'] } });
+    expect(doc.rooms).toEqual({ '!a:localhost': { 'org.r': { v: 1 } }, '!b:localhost': {} });
+    expect(doc.devices).toEqual({ CLIDEV: {}, PHONE: {} });
+    expect(doc.meta).toEqual({
+      homeserver: BASE,
+      user_id: '@alice:localhost',
+      sync: 'sliding',
+      room_names: { '!a:localhost': 'Room !a:localhost', '!b:localhost': 'Room !b:localhost' },
+    });
+    expect(doc.notes.join(' ')).toMatch(/MSC4331/);
+    expect(t.stdout()).not.toContain(TOKEN);
+    expect(t.stdout()).not.toContain(PASSWORD);
+    const login = fake.requestsTo('/_matrix/client/v3/login', 'POST')[0];
+    expect(login?.body).toMatchObject({ initial_device_display_name: 'Account Data Inspector (CLI)' });
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(1);
+    expect(t.hasInterruptHandler()).toBe(false);
+  });
+
+  it('does not log out a device it did not create', async () => {
+    const { fake } = homeserver();
+    fake.on(
+      'GET',
+      '/_matrix/client/v3/account/whoami',
+      json(200, { user_id: '@alice:localhost', device_id: 'MINE' }),
+    );
+    const t = io({ MATRIX_ACCESS_TOKEN: TOKEN });
+    const code = await runCli(['dump', '-s', BASE, '--compact'], t.cliIo, { fetch: fake.fetch });
+    expect(code).toBe(0);
+    expect(t.stdout().trim().split('\n')).toHaveLength(1);
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(0);
+  });
+
+  it('exits 1 with a clear, secret-free message on a server error', async () => {
+    const { fake } = homeserver();
+    fake.on(
+      'POST',
+      '/_matrix/client/v3/login',
+      matrixError(403, 'M_FORBIDDEN', 'Invalid username or password'),
+    );
+    const t = io();
+    const code = await runCli(['dump', '-s', BASE, '-u', 'alice', '-p', PASSWORD], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    expect(code).toBe(1);
+    expect(t.stderr()).toMatch(/^error: .*403 M_FORBIDDEN: Invalid username or password\n$/);
+    expect(t.stderr()).not.toContain(PASSWORD);
+    expect(t.stdout()).toBe('');
+  });
+
+  it('exits 1 when discovery fails', async () => {
+    const fake = new ScriptedFetch();
+    fake.fallback = new TypeError('fetch failed');
+    const t = io();
+    expect(await runCli(['dump', '-s', 'example.org', '-t', 'x'], t.cliIo, { fetch: fake.fetch })).toBe(1);
+    expect(t.stderr()).toMatch(/Could not reach a homeserver at example.org/);
+  });
+
+  it('exits 2 on usage errors and 0 on --help', async () => {
+    const t = io();
+    expect(await runCli(['dump'], t.cliIo)).toBe(2);
+    expect(t.stderr()).toMatch(/--help/);
+    const h = io();
+    expect(await runCli(['--help'], h.cliIo)).toBe(0);
+    expect(h.stdout()).toMatch(/Usage:/);
+  });
+});
+
+describe('runCli watch', () => {
+  it('prints one line per change, including deletions, until interrupted; then logs out', async () => {
+    const { fake, server } = homeserver();
+    server.addRooms(['!a:localhost']);
+    const t = io();
+    const done = runCli(['watch', '-s', BASE, '-u', 'alice', '-p', PASSWORD], t.cliIo, { fetch: fake.fetch });
+    await until(
+      () => fake.requestsTo('/_matrix/client/unstable/org.matrix.simplified_msc3575/sync').length >= 2,
+    );
+    server.setGlobal('org.g', { v: 1 });
+    await until(() => t.stdout().includes('org.g'));
+    server.setRoom('!a:localhost', 'org.r', {});
+    await until(() => t.stdout().includes('org.r'));
+    server.addRooms(['!new:localhost']);
+    await until(() => t.stdout().includes('!new:localhost'));
+    t.interrupt();
+    expect(await done).toBe(0);
+    const lines = t
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([
+      { event: 'changed', scope: 'global', type: 'org.g', content: { v: 1 } },
+      { event: 'deleted', scope: 'room', room_id: '!a:localhost', type: 'org.r' },
+      { event: 'room-added', room_id: '!new:localhost', name: 'Empty Room' },
+    ]);
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(1);
+    const lastSync = fake.requestsTo('/_matrix/client/unstable/org.matrix.simplified_msc3575/sync').at(-1);
+    expect(lastSync?.signal?.aborted).toBe(true);
+  });
+});
+
+describe('output shaping', () => {
+  it('folds snapshots and deltas into a sorted dump document', () => {
+    const c = new AccountDataCollector();
+    c.apply([
+      { kind: 'global-snapshot', data: { 'b.type': { b: 1 }, 'a.type': { a: 1 } } },
+      { kind: 'room-added', room: { roomId: '!z:x', name: 'Z' } },
+      { kind: 'room-snapshot', roomId: '!z:x', data: { t: { v: 1 } }, deleted: ['gone'] },
+      { kind: 'changed', scope: { kind: 'global' }, type: 'c.type', content: { c: 1 } },
+      { kind: 'deleted', scope: { kind: 'global' }, type: 'a.type' },
+      { kind: 'room-added', room: { roomId: '!y:x', name: 'Y' } },
+      { kind: 'room-removed', roomId: '!y:x' },
+    ]);
+    const doc = buildDumpDocument({
+      collector: c,
+      devices: { D2: {}, D1: {} },
+      meta: { homeserver: 'h', user_id: 'u', sync: 'v3' },
+      notes: [],
+    });
+    expect(JSON.stringify(doc)).toBe(
+      JSON.stringify({
+        global: { 'b.type': { b: 1 }, 'c.type': { c: 1 } },
+        rooms: { '!z:x': { t: { v: 1 } } },
+        devices: { D1: {}, D2: {} },
+        meta: { homeserver: 'h', user_id: 'u', sync: 'v3', room_names: { '!z:x': 'Z' } },
+        notes: [],
+      }),
+    );
+  });
+
+  it('shapes watch records and hides the initial load unless asked', () => {
+    const live = { isInitialComplete: true, isInitialIncluded: false };
+    const loading = { isInitialComplete: false, isInitialIncluded: false };
+    expect(
+      watchRecord({ kind: 'deleted', scope: { kind: 'device', deviceId: 'D' }, type: 't' }, live),
+    ).toEqual({
+      event: 'deleted',
+      scope: 'device',
+      device_id: 'D',
+      type: 't',
+    });
+    expect(watchRecord({ kind: 'room-added', room: { roomId: '!a', name: 'A' } }, loading)).toBeNull();
+    expect(watchRecord({ kind: 'global-snapshot', data: {} }, live)).toBeNull();
+    expect(
+      watchRecord(
+        { kind: 'global-snapshot', data: { a: { b: 1 } } },
+        { ...loading, isInitialIncluded: true },
+      ),
+    ).toEqual({ event: 'snapshot', scope: 'global', data: { a: { b: 1 } } });
+    expect(watchRecord({ kind: 'status', status: { state: 'live' } }, live)).toBeNull();
+  });
+});

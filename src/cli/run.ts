@@ -1,0 +1,242 @@
+/**
+ * The CLI's commands, with I/O and `fetch` injected so tests can drive them. `main.ts` wires them
+ * to the process.
+ *
+ * Flow: discovery (URL, server name or user ID) → sign-in (a password login creates its own device)
+ * → `MatrixClient` → sync engine → `dump` (collect until `initial-complete`, then read devices)
+ * or `watch` (print changes until interrupted) → log the created device out again.
+ */
+import { loginWithAccessToken, loginWithPassword } from '../matrix/auth.ts';
+import { MatrixClient } from '../matrix/client.ts';
+import { discoverHomeserver, DiscoveryError } from '../matrix/discovery.ts';
+import { ClientRefusedError } from '../matrix/errors.ts';
+import type { FetchLike } from '../matrix/http.ts';
+import { createAccountDataSync, type CreateSyncOptions } from '../matrix/sync/create-sync.ts';
+import type { AccountDataSync, JsonObject, SyncStatus } from '../matrix/types.ts';
+import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.ts';
+import { AccountDataCollector, buildDumpDocument, watchRecord } from './output.ts';
+
+/** Process I/O, injectable for tests. */
+export type CliIo = {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Registers a Ctrl-C handler; returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+};
+
+/** Injectable dependencies. */
+export type CliDeps = { fetch?: FetchLike };
+
+/** Display name of the device a password login creates. */
+export const CLI_DEVICE_NAME = 'Account Data Inspector (CLI)';
+/** `dump` gives up after this many consecutive failed sync attempts. */
+const DUMP_MAX_ATTEMPTS = 4;
+
+type RunArgs = Extract<CliArgs, { kind: 'run' }>;
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 runtime/server error, 2 usage error). */
+export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`error: ${error.message}\nRun with --help for usage.\n`);
+    return 2;
+  }
+  if (args.kind === 'help') {
+    io.stdout(HELP);
+    return 0;
+  }
+
+  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
+  let client: MatrixClient | undefined;
+  try {
+    const discovered = await discoverHomeserver(args.homeserver, fetchOption);
+    if (args.isVerbose) io.stderr(`[cli] homeserver ${discovered.baseUrl} (${discovered.source})\n`);
+    const session =
+      args.auth.kind === 'password'
+        ? await loginWithPassword(
+            discovered.baseUrl,
+            { user: args.auth.user, password: args.auth.password, deviceDisplayName: CLI_DEVICE_NAME },
+            fetchOption,
+          )
+        : await loginWithAccessToken(discovered.baseUrl, args.auth.token, fetchOption);
+    client = new MatrixClient(session, fetchOption);
+    return args.command === 'dump' ? await dump(client, args, io) : await watch(client, args, io);
+  } catch (error) {
+    io.stderr(`error: ${describeError(error)}\n`);
+    return 1;
+  } finally {
+    // Only the device this command created is logged out; a given token is left alone.
+    if (client && args.auth.kind === 'password') {
+      try {
+        await client.logout();
+      } catch (error) {
+        io.stderr(
+          `warning: could not log out the CLI's device ${client.deviceId}: ${describeError(error)}\n`,
+        );
+      }
+    }
+  }
+}
+
+function syncOptions(args: RunArgs, onError: (error: unknown) => void): CreateSyncOptions {
+  return {
+    prefer: args.sync,
+    sliding: { onError },
+    v3: { onError },
+  };
+}
+
+function describeStatus(status: SyncStatus): string {
+  switch (status.state) {
+    case 'loading':
+      return `loading ${status.roomsLoaded} of ${status.roomsTotal} rooms`;
+    case 'backing-off':
+      return `retrying (attempt ${status.attempt}): ${status.reason}`;
+    case 'offline':
+      return `offline: ${status.reason}`;
+    case 'expired':
+      return `session expired${status.softLogout ? ' (soft logout)' : ''}`;
+    default:
+      return status.state;
+  }
+}
+
+async function dump(client: MatrixClient, args: RunArgs, io: CliIo): Promise<number> {
+  let lastError: unknown;
+  const { engine, kind } = await createAccountDataSync(
+    client,
+    syncOptions(args, (error) => {
+      lastError = error;
+    }),
+  );
+  const collector = new AccountDataCollector();
+  await collectUntilComplete(engine, collector, args, io, () => lastError);
+
+  const notes = [
+    kind === 'sliding'
+      ? 'Rooms come from the sliding-sync room list (joined rooms, and rooms you were kicked or banned from); rooms you left or were never in are not included.'
+      : 'Rooms come from /v3/sync (joined rooms only); rooms you left or were never in are not included.',
+    'm.push_rules and room m.tag are synthesized by the server from its own tables (PROTOCOL §2).',
+  ];
+  const devices = await readDevices(client, args.deviceTypes, notes);
+  const document = buildDumpDocument({
+    collector,
+    devices,
+    meta: { homeserver: client.session.baseUrl, user_id: client.userId, sync: kind },
+    notes,
+  });
+  io.stdout(`${JSON.stringify(document, null, args.isCompact ? undefined : 2)}\n`);
+  return 0;
+}
+
+function collectUntilComplete(
+  engine: AccountDataSync,
+  collector: AccountDataCollector,
+  args: RunArgs,
+  io: CliIo,
+  lastError: () => unknown,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error) => {
+      offInterrupt();
+      unsubscribe();
+      engine.stop();
+      if (error) reject(error);
+      else resolve();
+    };
+    const unsubscribe = engine.subscribe((batch) => {
+      collector.apply(batch);
+      for (const event of batch) {
+        if (event.kind === 'initial-complete') finish();
+        if (event.kind !== 'status') continue;
+        const { status } = event;
+        if (args.isVerbose) io.stderr(`[sync] ${describeStatus(status)}\n`);
+        if (status.state === 'expired') finish(new Error('The session expired while syncing.'));
+        if (status.state === 'backing-off' && status.attempt >= DUMP_MAX_ATTEMPTS) {
+          finish(new Error(`Sync keeps failing (${status.reason}): ${describeError(lastError())}`));
+        }
+      }
+    });
+    const offInterrupt = io.onInterrupt(() => {
+      finish(new Error('Interrupted.'));
+    });
+    engine.start();
+  });
+}
+
+async function readDevices(
+  client: MatrixClient,
+  types: readonly string[],
+  notes: string[],
+): Promise<Record<string, Record<string, JsonObject>>> {
+  const devices: Record<string, Record<string, JsonObject>> = {};
+  for (const device of await client.getDevices()) devices[device.device_id] = {};
+  const isSupported = await client.supportsDeviceAccountData();
+  if (!isSupported) {
+    notes.push(
+      'This server does not implement per-device account data (MSC4331): every device is listed with {}. Per-device settings kept in global account data (e.g. io.element.matrix_client_information.<device_id>) are under "global".',
+    );
+    return devices;
+  }
+  if (types.length === 0) {
+    notes.push(
+      'Per-device account data (MSC4331) is supported but cannot be listed; pass --device-type <type> to read specific types.',
+    );
+    return devices;
+  }
+  for (const deviceId of Object.keys(devices)) {
+    for (const type of types) {
+      const result = await client.getAccountData({ kind: 'device', deviceId }, type);
+      if (result.status === 'content') (devices[deviceId] ??= {})[type] = result.content;
+    }
+  }
+  return devices;
+}
+
+async function watch(client: MatrixClient, args: RunArgs, io: CliIo): Promise<number> {
+  let lastError: unknown;
+  const { engine } = await createAccountDataSync(
+    client,
+    syncOptions(args, (error) => {
+      lastError = error;
+    }),
+  );
+  let isInitialComplete = false;
+  return new Promise<number>((resolve) => {
+    const finish = (code: number) => {
+      offInterrupt();
+      unsubscribe();
+      engine.stop();
+      resolve(code);
+    };
+    const unsubscribe = engine.subscribe((batch) => {
+      for (const event of batch) {
+        const record = watchRecord(event, { isInitialComplete, isInitialIncluded: args.isInitialIncluded });
+        if (record) io.stdout(`${JSON.stringify(record)}\n`);
+        if (event.kind === 'initial-complete') isInitialComplete = true;
+        if (event.kind !== 'status') continue;
+        if (args.isVerbose) io.stderr(`[sync] ${describeStatus(event.status)}\n`);
+        if (event.status.state === 'expired') {
+          io.stderr(`error: the session expired${lastError ? `: ${describeError(lastError)}` : ''}\n`);
+          finish(1);
+        }
+      }
+    });
+    const offInterrupt = io.onInterrupt(() => {
+      finish(0);
+    });
+    engine.start();
+  });
+}
+
+/** A one-line, token-free description of an error for stderr. */
+export function describeError(error: unknown): string {
+  if (error instanceof DiscoveryError) return error.message;
+  if (error instanceof ClientRefusedError) return error.reason;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,202 @@
+/**
+ * `/v3/sync` fallback for servers without sliding sync (PROTOCOL §4.6), emitting the same
+ * `SyncEvent`s as the sliding engine.
+ *
+ * Phases: an initial sync (no `since`) lists every joined room with its account data → snapshot
+ * (`global-snapshot`, `room-added` + `room-snapshot` per room, `initial-complete`); then
+ * long-polls with `since=<next_batch>` for deltas. The filter drops presence, timeline and
+ * ephemeral events; state is limited to `m.room.name` and `m.room.canonical_alias`, and
+ * `lazy_load_members` makes Synapse add the room `summary` (heroes as user IDs, member counts),
+ * which is enough for the display-name algorithm at little cost.
+ *
+ * Synapse caches identical `/sync` requests for 2 minutes after completion (PROTOCOL §0): the
+ * initial sync uses a random `timeout` (Synapse never waits without `since`), and a request whose
+ * `(since, timeout)` was completed within the cache window gets its timeout nudged by 1 ms.
+ * `set_presence=offline` keeps the inspector from marking the user online. Note that `/v3/sync`
+ * drains this device's to-device queue, so the session should be the inspector's own device.
+ */
+import type { MatrixClient } from '../client.ts';
+import { V3_SYNC_PATH } from '../endpoints.ts';
+import { MatrixResponseError } from '../errors.ts';
+import { isRecord } from '../json.ts';
+import type { RoomInfo, SyncEvent } from '../types.ts';
+import { parseAccountDataEvents, toDeltas, toSnapshot } from './account-data-events.ts';
+import { SyncEngineBase, type SyncEngineOptions } from './engine-base.ts';
+import { computeRoomDisplayName, type RoomNameInputs } from './room-names.ts';
+
+/** Options of {@link V3SyncEngine}. */
+export type V3SyncOptions = SyncEngineOptions & {
+  /** Server-side long-poll timeout, ms. Default 30 000. */
+  pollTimeoutMs?: number;
+  /** Client-side HTTP timeout = server timeout + this, ms. Default 30 000. */
+  requestTimeoutMarginMs?: number;
+  /** Fetch `m.room.name`/`m.room.canonical_alias` and the summary to name rooms. Default true. */
+  includeRoomNames?: boolean;
+};
+
+/** Synapse's `sync_response_cache_duration` default plus a margin (PROTOCOL §0). */
+const RESPONSE_CACHE_MS = 130_000;
+
+/** The account-data-only filter of PROTOCOL §4.6. */
+export function accountDataFilter(includeRoomNames: boolean): Record<string, unknown> {
+  return {
+    presence: { types: [] },
+    account_data: {},
+    room: {
+      include_leave: false,
+      timeline: { limit: 0, types: [] },
+      state: includeRoomNames
+        ? { types: ['m.room.name', 'm.room.canonical_alias'], lazy_load_members: true }
+        : { types: [] },
+      ephemeral: { types: [] },
+      account_data: {},
+    },
+  };
+}
+
+type RoomState = { fields: RoomNameInputs; info: RoomInfo };
+
+/** `/v3/sync` implementation of `AccountDataSync`. */
+export class V3SyncEngine extends SyncEngineBase {
+  private readonly options: V3SyncOptions;
+  private readonly filterJson: string;
+  private since: string | undefined;
+  private readonly rooms = new Map<string, RoomState>();
+  /** Completed `(since, timeout)` keys → completion time, to dodge the response cache. */
+  private readonly recent = new Map<string, number>();
+  private inFlight: { since: string | undefined; key: string } = { since: undefined, key: '' };
+
+  constructor(client: MatrixClient, options: V3SyncOptions = {}) {
+    super(client, options);
+    this.options = options;
+    this.filterJson = JSON.stringify(accountDataFilter(options.includeRoomNames ?? true));
+  }
+
+  /** The current `next_batch` token. */
+  get pos(): string | undefined {
+    return this.since;
+  }
+
+  protected override request(signal: AbortSignal, immediate: boolean): Promise<unknown> {
+    const random = this.baseOptions.random ?? Math.random;
+    const now = this.now();
+    for (const [key, at] of this.recent) if (now - at > RESPONSE_CACHE_MS) this.recent.delete(key);
+    let timeout =
+      this.since === undefined
+        ? 1 + Math.floor(random() * 9_999)
+        : immediate
+          ? 0
+          : (this.options.pollTimeoutMs ?? 30_000);
+    while (this.recent.has(`${this.since ?? ''}|${timeout}`)) timeout += 1;
+    this.inFlight = { since: this.since, key: `${this.since ?? ''}|${timeout}` };
+    return this.client.request('GET', V3_SYNC_PATH, {
+      query: { filter: this.filterJson, timeout, since: this.since, set_presence: 'offline' },
+      signal,
+      timeoutMs: timeout + (this.options.requestTimeoutMarginMs ?? 30_000),
+      maxRateLimitRetries: 0,
+    });
+  }
+
+  protected override resetPosition(): boolean {
+    if (this.since === undefined) return false;
+    this.since = undefined;
+    return true;
+  }
+
+  protected override process(response: unknown): SyncEvent[] {
+    if (!isRecord(response) || typeof response.next_batch !== 'string') {
+      throw new MatrixResponseError({
+        method: 'GET',
+        path: V3_SYNC_PATH,
+        status: 200,
+        detail: '/sync reply without next_batch',
+      });
+    }
+    const isSnapshot = this.inFlight.since === undefined;
+    const batch: SyncEvent[] = [];
+    const globalEvents = parseAccountDataEvents(
+      isRecord(response.account_data) ? response.account_data.events : undefined,
+    );
+    if (isSnapshot) batch.push({ kind: 'global-snapshot', data: toSnapshot(globalEvents).data });
+    else batch.push(...toDeltas({ kind: 'global' }, globalEvents));
+
+    const rooms = isRecord(response.rooms) ? response.rooms : {};
+    const joined = isRecord(rooms.join) ? rooms.join : {};
+    for (const [roomId, raw] of Object.entries(joined)) {
+      try {
+        if (!isRecord(raw)) continue;
+        this.updateRoom(roomId, raw, isSnapshot, batch);
+        const events = parseAccountDataEvents(
+          isRecord(raw.account_data) ? raw.account_data.events : undefined,
+        );
+        if (isSnapshot) {
+          // Initial /sync leaves out `{}` rows with MSC3391 on, includes them with it off (§3).
+          const { data, deleted } = toSnapshot(events);
+          batch.push({ kind: 'room-snapshot', roomId, data, deleted });
+        } else {
+          batch.push(...toDeltas({ kind: 'room', roomId }, events));
+        }
+      } catch (error) {
+        this.reportError(error, `room ${roomId}`);
+      }
+    }
+    const gone = isSnapshot
+      ? [...this.rooms.keys()].filter((id) => !Object.hasOwn(joined, id))
+      : Object.keys(isRecord(rooms.leave) ? rooms.leave : {}).filter((id) => this.rooms.has(id));
+    for (const roomId of gone) {
+      this.rooms.delete(roomId);
+      batch.push({ kind: 'room-removed', roomId });
+    }
+
+    this.recent.set(this.inFlight.key, this.now());
+    this.since = response.next_batch;
+    if (isSnapshot) batch.push({ kind: 'initial-complete', roomCount: this.rooms.size });
+    this.setStatus({ state: 'live' }, batch);
+    return batch;
+  }
+
+  private updateRoom(
+    roomId: string,
+    raw: Record<string, unknown>,
+    isSnapshot: boolean,
+    batch: SyncEvent[],
+  ): void {
+    const prev = this.rooms.get(roomId);
+    const fields: RoomNameInputs = isSnapshot || !prev ? {} : { ...prev.fields };
+    const summary = isRecord(raw.summary) ? raw.summary : {};
+    const heroes = summary['m.heroes'];
+    if (Array.isArray(heroes)) {
+      fields.heroes = (heroes as unknown[])
+        .filter((h): h is string => typeof h === 'string')
+        .map((user_id) => ({ user_id }));
+    }
+    if (typeof summary['m.joined_member_count'] === 'number')
+      fields.joinedCount = summary['m.joined_member_count'];
+    if (typeof summary['m.invited_member_count'] === 'number')
+      fields.invitedCount = summary['m.invited_member_count'];
+    const state =
+      isRecord(raw.state) && Array.isArray(raw.state.events) ? (raw.state.events as unknown[]) : [];
+    for (const ev of state) {
+      if (!isRecord(ev) || ev.state_key !== '' || !isRecord(ev.content)) continue;
+      if (ev.type === 'm.room.name') {
+        const name = ev.content.name;
+        if (typeof name === 'string' && name !== '') fields.name = name;
+        else delete fields.name;
+      } else if (ev.type === 'm.room.canonical_alias') {
+        const alias = ev.content.alias;
+        if (typeof alias === 'string' && alias !== '') fields.canonicalAlias = alias;
+        else delete fields.canonicalAlias;
+      }
+    }
+    const hasNameData = this.options.includeRoomNames !== false;
+    const info: RoomInfo = {
+      roomId,
+      name: hasNameData ? computeRoomDisplayName(fields) : roomId,
+      ...(fields.canonicalAlias ? { canonicalAlias: fields.canonicalAlias } : {}),
+    };
+    this.rooms.set(roomId, { fields, info });
+    if (!prev) batch.push({ kind: 'room-added', room: info });
+    else if (JSON.stringify(prev.info) !== JSON.stringify(info))
+      batch.push({ kind: 'room-updated', room: info });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Loads and configures Monaco. Imported only by the lazily loaded editor modules, so everything here
+ * lands in the lazy chunk and never in the entry chunk.
+ *
+ * Import choices (verified for monaco-editor 0.57, see STACK-NOTES):
+ * - `editor/editor.api` is the bare editor; the package root would register ~80 languages and emit
+ *   TypeScript, CSS and HTML workers (≈7 MB) we never use.
+ * - `editor.api` contains no editor *features*; hovers, formatting, find, folding, suggestions and
+ *   the diff editor's actions are separate `features/<name>/register` modules. We import the ones an
+ *   inspector needs. Without `hover`, schema descriptions and problem tooltips would never show.
+ * - Workers come from Vite's `?worker` imports (bundled, same origin, no CDN): the JSON worker runs
+ *   validation, completion and hovers; the editor worker computes diffs and links.
+ */
+/* eslint-disable no-restricted-imports -- Monaco's own `features/` folders, not src/features: the boundary glob matches them by accident */
+import * as monaco from 'monaco-editor/editor/editor.api';
+// Registers the `json` language (the documented entry point); `jsonDefaults` is imported from the
+// module it re-exports because that one ships type declarations.
+import 'monaco-editor/language/json/monaco.contribution';
+import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
+
+import 'monaco-editor/features/codicon/register';
+import 'monaco-editor/features/hover/register';
+import 'monaco-editor/features/format/register';
+import 'monaco-editor/features/find/register';
+import 'monaco-editor/features/folding/register';
+import 'monaco-editor/features/bracketMatching/register';
+import 'monaco-editor/features/clipboard/register';
+import 'monaco-editor/features/contextmenu/register';
+import 'monaco-editor/features/cursorUndo/register';
+import 'monaco-editor/features/indentation/register';
+import 'monaco-editor/features/linesOperations/register';
+import 'monaco-editor/features/multicursor/register';
+import 'monaco-editor/features/wordOperations/register';
+import 'monaco-editor/features/smartSelect/register';
+import 'monaco-editor/features/wordHighlighter/register';
+import 'monaco-editor/features/snippet/register';
+// F8 / Shift+F8 walk through problems: the keyboard route to schema warnings.
+import 'monaco-editor/features/gotoError/register';
+// Ctrl+M (Ctrl+Shift+M on macOS) makes Tab move focus out of the editor instead of indenting.
+import 'monaco-editor/features/toggleTabFocusMode/register';
+// Highlights invisible and confusable characters: a lookalike "@аlice" in m.direct is a real risk.
+import 'monaco-editor/features/unicodeHighlighter/register';
+import 'monaco-editor/features/readOnlyMessage/register';
+import 'monaco-editor/features/diffEditor/register';
+// Collapsed unchanged regions in the diff show the enclosing JSON property ("breadcrumbs"); that needs
+// the outline service, which must be registered before the first editor starts Monaco's services.
+// Without these two imports the JSON mode chunk brings them in too late and the diff view throws
+// "DiffEditorBreadcrumbsSource depends on UNKNOWN service IOutlineModelService".
+import 'monaco-editor/features/documentSymbols/register';
+import 'monaco-editor/features/diffEditorBreadcrumbs/register';
+// The suggest widget; `features/suggest` only registers inline suggestions. Completions come from the
+// schemas (property names, enum values, examples).
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+/* eslint-enable no-restricted-imports */
+
+import { monacoJsonDiagnosticsOptions } from './schemas/registry';
+import { followSystemTheme } from './theme';
+
+self.MonacoEnvironment = {
+  getWorker(_workerId: string, label: string): Worker {
+    return label === 'json'
+      ? new JsonWorker({ name: 'monaco-json' })
+      : new EditorWorker({ name: 'monaco-editor' });
+  },
+};
+
+// Schemas and severities: see monacoJsonDiagnosticsOptions for the reasoning.
+jsonDefaults.setDiagnosticsOptions(monacoJsonDiagnosticsOptions());
+
+// The theme is global to Monaco, so one page-lifetime watcher is enough.
+followSystemTheme((theme) => {
+  monaco.editor.setTheme(theme);
+});
+
+/** The configured Monaco API. Import it from here, never from `monaco-editor` directly. */
+export { monaco };
+
+/** Owner under which the JSON service publishes model markers. */
+export const JSON_MARKER_OWNER = 'json';

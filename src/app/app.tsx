@@ -1,10 +1,31 @@
+import { useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useStore } from 'zustand';
+import { SignInPage } from '../features/session/sign-in-page.tsx';
+import { Toaster } from '../components/toaster.tsx';
+import { createQueryClient } from './query-client.ts';
+import { createSessionStore } from './session-store.ts';
+import { InspectorShell } from './inspector-shell.tsx';
+
 export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [sessionStore] = useState(createSessionStore);
+  const session = useStore(sessionStore, (s) => s.session);
+  const notice = useStore(sessionStore, (s) => s.notice);
+  const { signedIn } = useStore(sessionStore, (s) => s.actions);
+
   return (
-    <main>
-      <h1>Account Data Inspector</h1>
-      <label>
-        Homeserver <input name="homeserver" />
-      </label>
-    </main>
+    <QueryClientProvider client={queryClient}>
+      {session ? (
+        <InspectorShell
+          key={`${session.userId}|${session.deviceId}`}
+          session={session}
+          sessionStore={sessionStore}
+        />
+      ) : (
+        <SignInPage onSignedIn={signedIn} {...(notice ? { notice } : {})} />
+      )}
+      <Toaster />
+    </QueryClientProvider>
   );
 }

@@ -1,0 +1,112 @@
+/**
+ * Everything that exists per signed-in session: the MatrixClient, the sync engine and the bridge
+ * into the caches, plus the header (who, which device, which server, sign out) around the
+ * account-data view. Unmounting stops the engine and aborts its in-flight request at once.
+ */
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { MatrixClient } from '../matrix/client.ts';
+import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
+import type { Session } from '../matrix/types.ts';
+import { AccountDataView } from '../features/account-data/account-data-view.tsx';
+import { PendingWrites } from '../features/account-data/pending-writes.ts';
+import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
+import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
+import { connectSyncToCaches } from './sync-bridge.ts';
+import type { SessionStore } from './session-store.ts';
+
+export type InspectorShellProps = { session: Session; sessionStore: SessionStore };
+
+export function InspectorShell({ session, sessionStore }: InspectorShellProps) {
+  const queryClient = useQueryClient();
+  const [client] = useState(
+    () =>
+      new MatrixClient(session, {
+        onSessionChanged: (s) => {
+          sessionStore.getState().actions.sessionRefreshed(s);
+        },
+        onSessionExpired: ({ softLogout }) => {
+          sessionStore.getState().actions.sessionExpired(softLogout);
+        },
+      }),
+  );
+  const [pending] = useState(() => new PendingWrites());
+  const [isSigningOut, setIsSigningOut] = useState(false);
+  const [startError, setStartError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    let stop: (() => void) | undefined;
+    syncStatusStore.getState().actions.statusChanged({ state: 'connecting' });
+    createAccountDataSync(client, { signal: controller.signal })
+      .then(({ engine, kind }) => {
+        if (controller.signal.aborted) return;
+        syncStatusStore.getState().actions.transportChosen(kind);
+        const off = connectSyncToCaches({
+          engine,
+          queryClient,
+          userId: client.userId,
+          statusStore: syncStatusStore,
+          pendingWrites: pending,
+        });
+        engine.start();
+        stop = () => {
+          off();
+          engine.stop();
+        };
+      })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        setStartError(error instanceof Error ? error.message : String(error));
+      });
+    return () => {
+      controller.abort();
+      stop?.();
+      syncStatusStore.getState().actions.statusChanged({ state: 'stopped' });
+    };
+  }, [client, pending, queryClient]);
+
+  const signOut = async () => {
+    setIsSigningOut(true);
+    try {
+      await client.logout();
+    } catch {
+      // The device may already be gone; signing out locally is what matters to the user.
+    }
+    queryClient.clear();
+    sessionStore.getState().actions.signedOut();
+  };
+
+  return (
+    <div className="app-shell">
+      <header className="app-header">
+        <div className="app-header__brand">Account Data Inspector</div>
+        <SyncStatusIndicator />
+        <dl className="app-header__who" aria-label="Session">
+          <dt className="visually-hidden">User</dt>
+          <dd className="app-header__user">{session.userId}</dd>
+          <dt className="visually-hidden">Device</dt>
+          <dd title="This inspector's own device">{session.deviceId}</dd>
+          <dt className="visually-hidden">Homeserver</dt>
+          <dd>{session.baseUrl}</dd>
+        </dl>
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => {
+            void signOut();
+          }}
+          disabled={isSigningOut}
+        >
+          {isSigningOut ? 'Signing out…' : 'Sign out'}
+        </button>
+      </header>
+      {startError ? (
+        <p className="banner banner--critical" role="alert">
+          Could not start syncing: {startError}
+        </p>
+      ) : null}
+      <AccountDataView client={client} pending={pending} />
+    </div>
+  );
+}

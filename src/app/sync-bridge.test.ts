@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { QueryClient } from '@tanstack/react-query';
+import { connectSyncToCaches } from './sync-bridge.ts';
+import type { AccountDataSync, SyncListener, SyncStatus } from '../matrix/types.ts';
+import { accountDataKeys } from '../features/account-data/queries.ts';
+import type { RoomsData, ScopeData } from '../features/account-data/model.ts';
+import { PendingWrites } from '../features/account-data/pending-writes.ts';
+import { createSyncStatusStore } from '../features/sync-status/sync-status-store.ts';
+
+class FakeEngine implements AccountDataSync {
+  listeners = new Set<SyncListener>();
+  status: SyncStatus = { state: 'connecting' };
+  start(): void {}
+  stop(): void {}
+  subscribe(listener: SyncListener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(...batch: Parameters<SyncListener>[0]) {
+    for (const l of this.listeners) l(batch);
+  }
+}
+
+function setup() {
+  const engine = new FakeEngine();
+  const queryClient = new QueryClient();
+  const statusStore = createSyncStatusStore();
+  const pendingWrites = new PendingWrites();
+  const off = connectSyncToCaches({
+    engine,
+    queryClient,
+    userId: '@me:x',
+    statusStore,
+    pendingWrites,
+    now: () => 42,
+  });
+  return { engine, queryClient, statusStore, pendingWrites, off };
+}
+
+describe('connectSyncToCaches', () => {
+  it('mirrors the engine status into the store', () => {
+    const { engine, statusStore } = setup();
+    expect(statusStore.getState().status).toEqual({ state: 'connecting' });
+    engine.emit({ kind: 'status', status: { state: 'live' } });
+    expect(statusStore.getState().status).toEqual({ state: 'live' });
+  });
+
+  it('fills the global and rooms caches from a batch', () => {
+    const { engine, queryClient } = setup();
+    engine.emit(
+      { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r:x'] } } },
+      { kind: 'room-added', room: { roomId: '!r:x', name: 'R' } },
+      {
+        kind: 'room-snapshot',
+        roomId: '!r:x',
+        data: { 'm.tag': { tags: { 'm.favourite': {} } } },
+        deleted: [],
+      },
+    );
+    const global = queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'));
+    const rooms = queryClient.getQueryData<RoomsData>(accountDataKeys.rooms('@me:x'));
+    expect(global?.['m.direct']?.content).toEqual({ '@b:x': ['!r:x'] });
+    expect(rooms?.byId['!r:x']?.data['m.tag']?.content).toEqual({ tags: { 'm.favourite': {} } });
+  });
+
+  it('ignores pushes for a key with a pending write, and applies them after', () => {
+    const { engine, queryClient, pendingWrites } = setup();
+    engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } } });
+    pendingWrites.begin('global', 't');
+    engine.emit({ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { v: 2 } });
+    expect(queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'))?.t?.content).toEqual({
+      v: 1,
+    });
+    pendingWrites.end('global', 't');
+    engine.emit({ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { v: 3 } });
+    expect(queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'))?.t?.content).toEqual({
+      v: 3,
+    });
+  });
+
+  it('stops listening after unsubscribe', () => {
+    const { engine, queryClient, off } = setup();
+    off();
+    engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } } });
+    expect(queryClient.getQueryData(accountDataKeys.global('@me:x'))).toBeUndefined();
+  });
+});

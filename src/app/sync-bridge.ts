@@ -1,0 +1,63 @@
+/**
+ * The sync → cache bridge: the only module that knows both the sync engine and the caches.
+ *
+ *   engine (sliding sync or /v3/sync) ──batch──▶ foldSyncBatch ──▶ TanStack Query caches
+ *                                       └─status─▶ sync-status store
+ *
+ * The engine emits one batch per server response; the bridge folds the whole batch into the
+ * `global` and `rooms` caches in one `setQueryData` each, so a 500-room window lands as one render.
+ * Pushes for keys with a write in flight are skipped (the write's reconcile refetch settles them).
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import type { AccountDataSync, SyncEvent } from '../matrix/types.ts';
+import { accountDataKeys } from '../features/account-data/queries.ts';
+import { emptyRooms, foldSyncBatch, type RoomsData, type ScopeData } from '../features/account-data/model.ts';
+import type { PendingWrites } from '../features/account-data/pending-writes.ts';
+import type { SyncStatusStore } from '../features/sync-status/sync-status-store.ts';
+
+export type BridgeOptions = {
+  engine: AccountDataSync;
+  queryClient: QueryClient;
+  userId: string;
+  statusStore: SyncStatusStore;
+  pendingWrites: PendingWrites;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+  /** Observer for every batch after it was applied (history, diagnostics). */
+  onBatch?: (batch: readonly SyncEvent[]) => void;
+};
+
+/** Subscribes the caches to the engine. Returns the unsubscribe function; does not start the engine. */
+export function connectSyncToCaches(opts: BridgeOptions): () => void {
+  const { engine, queryClient, userId, statusStore, pendingWrites } = opts;
+  const now = opts.now ?? Date.now;
+  const globalKey = accountDataKeys.global(userId);
+  const roomsKey = accountDataKeys.rooms(userId);
+  let sawSnapshot = false;
+
+  statusStore.getState().actions.statusChanged(engine.status);
+
+  return engine.subscribe((batch) => {
+    for (const event of batch) {
+      if (event.kind === 'status') statusStore.getState().actions.statusChanged(event.status);
+    }
+    const hasData = batch.some((e) => e.kind !== 'status');
+    if (!hasData) return;
+
+    const global = queryClient.getQueryData<ScopeData>(globalKey) ?? {};
+    const rooms = queryClient.getQueryData<RoomsData>(roomsKey) ?? emptyRooms;
+    const next = foldSyncBatch({ global, rooms }, batch, now(), (scope, type) =>
+      pendingWrites.has(scope, type),
+    );
+
+    const isFirst = !sawSnapshot && batch.some((e) => e.kind === 'global-snapshot');
+    if (isFirst) sawSnapshot = true;
+    if (next.global !== global || isFirst || queryClient.getQueryData(globalKey) === undefined) {
+      queryClient.setQueryData(globalKey, next.global);
+    }
+    if (next.rooms !== rooms || queryClient.getQueryData(roomsKey) === undefined) {
+      queryClient.setQueryData(roomsKey, next.rooms);
+    }
+    opts.onBatch?.(batch);
+  });
+}

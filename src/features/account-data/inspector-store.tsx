@@ -1,0 +1,116 @@
+/**
+ * Client state of the inspector: selection, expansion, filter, revealed secrets, and which entries
+ * have unsaved drafts (the draft text itself lives in the editor and in IndexedDB). One store per
+ * signed-in user, created by the app; actions are named as events.
+ */
+import { createContext, useContext } from 'react';
+import { createStore, useStore } from 'zustand';
+import { GROUP_IDS } from './tree-model.ts';
+import type { Draft } from './drafts-db.ts';
+
+export type DraftKey = string;
+export const draftKey = (scopeKey: string, type: string): DraftKey => `${scopeKey}\u001f${type}`;
+
+export type InspectorState = {
+  selectedId: string | null;
+  expanded: ReadonlySet<string>;
+  filter: string;
+  /** Row ids of secret entries the user chose to reveal in this session. */
+  revealed: ReadonlySet<string>;
+  /** Unsaved drafts, by draftKey. Loaded from IndexedDB at start, kept in step with it. */
+  drafts: Readonly<Record<DraftKey, Draft>>;
+  isNewEntryOpen: boolean;
+  actions: {
+    rowSelected: (id: string) => void;
+    rowToggled: (id: string, expanded: boolean) => void;
+    rowsExpanded: (ids: readonly string[]) => void;
+    filterChanged: (filter: string) => void;
+    secretRevealed: (id: string) => void;
+    secretHidden: (id: string) => void;
+    draftsLoaded: (drafts: readonly Draft[]) => void;
+    draftSaved: (draft: Draft) => void;
+    draftDiscarded: (scopeKey: string, type: string) => void;
+    newEntryOpened: () => void;
+    newEntryClosed: () => void;
+  };
+};
+
+export function createInspectorStore() {
+  return createStore<InspectorState>()((set) => ({
+    selectedId: null,
+    expanded: new Set([GROUP_IDS.global]),
+    filter: '',
+    revealed: new Set(),
+    drafts: {},
+    isNewEntryOpen: false,
+    actions: {
+      rowSelected: (id) => {
+        set({ selectedId: id });
+      },
+      rowToggled: (id, expanded) => {
+        set((s) => {
+          const next = new Set(s.expanded);
+          if (expanded) next.add(id);
+          else next.delete(id);
+          return { expanded: next };
+        });
+      },
+      rowsExpanded: (ids) => {
+        set((s) => ({ expanded: new Set([...s.expanded, ...ids]) }));
+      },
+      filterChanged: (filter) => {
+        set({ filter });
+      },
+      secretRevealed: (id) => {
+        set((s) => ({ revealed: new Set([...s.revealed, id]) }));
+      },
+      secretHidden: (id) => {
+        set((s) => {
+          const next = new Set(s.revealed);
+          next.delete(id);
+          return { revealed: next };
+        });
+      },
+      draftsLoaded: (drafts) => {
+        set((s) => {
+          const next = { ...s.drafts };
+          for (const d of drafts) next[draftKey(d.scopeKey, d.type)] ??= d;
+          return { drafts: next };
+        });
+      },
+      draftSaved: (draft) => {
+        set((s) => ({ drafts: { ...s.drafts, [draftKey(draft.scopeKey, draft.type)]: draft } }));
+      },
+      draftDiscarded: (scopeKey, type) => {
+        set((s) => {
+          const key = draftKey(scopeKey, type);
+          if (!(key in s.drafts)) return s;
+          const { [key]: _gone, ...rest } = s.drafts;
+          return { drafts: rest };
+        });
+      },
+      newEntryOpened: () => {
+        set({ isNewEntryOpen: true });
+      },
+      newEntryClosed: () => {
+        set({ isNewEntryOpen: false });
+      },
+    },
+  }));
+}
+
+export type InspectorStore = ReturnType<typeof createInspectorStore>;
+
+/** Provided by the account-data view for the signed-in user. */
+export const InspectorStoreContext = createContext<InspectorStore | null>(null);
+
+export function useInspectorStore(): InspectorStore {
+  const store = useContext(InspectorStoreContext);
+  if (!store) throw new Error('useInspectorStore outside InspectorStoreContext');
+  return store;
+}
+
+/** Bound hook with a narrow selector. */
+export function useInspector<T>(selector: (s: InspectorState) => T): T {
+  return useStore(useInspectorStore(), selector);
+}

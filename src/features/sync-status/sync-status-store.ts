@@ -1,0 +1,39 @@
+/**
+ * Connection status of the live subscription, written only by the sync bridge.
+ */
+import { createStore, useStore } from 'zustand';
+import type { SyncStatus } from '../../matrix/types.ts';
+
+export type SyncStatusState = {
+  status: SyncStatus;
+  /** Which engine is running: sliding sync or the `/v3/sync` fallback. */
+  transport: 'sliding' | 'v3' | null;
+  actions: {
+    statusChanged: (status: SyncStatus) => void;
+    transportChosen: (transport: 'sliding' | 'v3' | null) => void;
+  };
+};
+
+export function createSyncStatusStore() {
+  return createStore<SyncStatusState>()((set) => ({
+    status: { state: 'stopped' },
+    transport: null,
+    actions: {
+      statusChanged: (status) => {
+        set({ status });
+      },
+      transportChosen: (transport) => {
+        set({ transport });
+      },
+    },
+  }));
+}
+
+export type SyncStatusStore = ReturnType<typeof createSyncStatusStore>;
+
+/** The app's one status store. */
+export const syncStatusStore = createSyncStatusStore();
+
+export function useSyncStatus<T>(selector: (s: SyncStatusState) => T): T {
+  return useStore(syncStatusStore, selector);
+}

@@ -1,0 +1,64 @@
+/**
+ * The status line: "Live" while subscribed, otherwise what is happening (connecting, loading rooms
+ * N of M, reconnecting in Ns, offline, expired). A `role="status"` live region, so screen readers
+ * hear changes without losing focus.
+ */
+import { useEffect, useState } from 'react';
+import type { SyncStatus } from '../../matrix/types.ts';
+import { useSyncStatus } from './sync-status-store.ts';
+
+/** Human text for a status; `now` is injectable for tests. */
+export function describeSyncStatus(status: SyncStatus, now: number): string {
+  switch (status.state) {
+    case 'stopped':
+      return 'Not connected';
+    case 'connecting':
+      return 'Connecting…';
+    case 'loading':
+      return `Loading rooms ${status.roomsLoaded} of ${status.roomsTotal}…`;
+    case 'live':
+      return 'Live';
+    case 'backing-off': {
+      const seconds = Math.max(0, Math.ceil((status.retryAt - now) / 1000));
+      return `Reconnecting in ${seconds}s (${status.reason})`;
+    }
+    case 'offline':
+      return `Offline — ${status.reason}`;
+    case 'expired':
+      return 'Session expired';
+  }
+}
+
+export function SyncStatusIndicator() {
+  const status = useSyncStatus((s) => s.status);
+  const transport = useSyncStatus((s) => s.transport);
+  const [now, setNow] = useState(() => Date.now());
+  const isCountingDown = status.state === 'backing-off';
+
+  useEffect(() => {
+    if (!isCountingDown) return;
+    const tick = () => {
+      setNow(Date.now());
+    };
+    tick();
+    const id = window.setInterval(() => {
+      setNow(Date.now());
+    }, 1000);
+    return () => {
+      window.clearInterval(id);
+    };
+  }, [isCountingDown]);
+
+  const text = describeSyncStatus(status, now);
+  return (
+    <div
+      role="status"
+      aria-label="Sync status"
+      className={`status-pill status-pill--${status.state}`}
+      title={transport === 'v3' ? 'Using /v3/sync (this server has no sliding sync)' : 'Using sliding sync'}
+    >
+      <span className="status-pill__dot" aria-hidden="true" />
+      {text}
+    </div>
+  );
+}

@@ -8,6 +8,9 @@ import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 const restrict = (patterns) => ['error', { patterns }];
+/** Relative imports of one of our own top-level src folders (never a package's folder of the same name). */
+const ours = (...dirs) =>
+  dirs.flatMap((d) => [`./${d}/**`, `../${d}/**`, `../../${d}/**`, `../../../${d}/**`]);
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', '.cache', 'test-results', 'playwright-report', 'coverage'] },
@@ -55,7 +58,7 @@ export default tseslint.config(
           message: 'src/matrix, src/lib and src/cli are plain TypeScript (STYLE.md).',
         },
         {
-          group: ['**/features/**', '**/app/**', '**/editor/**', '**/components/**'],
+          group: ours('features', 'app', 'editor', 'components'),
           message: 'Dependencies point one way: matrix/lib never import UI layers.',
         },
       ]),
@@ -66,7 +69,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         {
-          group: ['**/features/**', '**/app/**'],
+          group: ours('features', 'app'),
           message: 'editor/components never import features or app.',
         },
       ]),
@@ -77,7 +80,7 @@ export default tseslint.config(
     ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['**/app/**'], message: 'features never import app; compose them in app/.' },
+        { group: ours('app'), message: 'features never import app; compose them in app/.' },
       ]),
     },
   },

@@ -11,7 +11,6 @@
  * - Workers come from Vite's `?worker` imports (bundled, same origin, no CDN): the JSON worker runs
  *   validation, completion and hovers; the editor worker computes diffs and links.
  */
-/* eslint-disable no-restricted-imports -- Monaco's own `features/` folders, not src/features: the boundary glob matches them by accident */
 import * as monaco from 'monaco-editor/editor/editor.api';
 // Registers the `json` language (the documented entry point); `jsonDefaults` is imported from the
 // module it re-exports because that one ships type declarations.
@@ -53,7 +52,6 @@ import 'monaco-editor/features/diffEditorBreadcrumbs/register';
 // The suggest widget; `features/suggest` only registers inline suggestions. Completions come from the
 // schemas (property names, enum values, examples).
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
-/* eslint-enable no-restricted-imports */
 
 import { monacoJsonDiagnosticsOptions } from './schemas/registry';
 import { followSystemTheme } from './theme';

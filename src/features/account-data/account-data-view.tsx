@@ -33,7 +33,7 @@ import { NewEntryDialog } from './new-entry-dialog.tsx';
 import { useSetAccountData } from './mutations.ts';
 import type { PendingWrites } from './pending-writes.ts';
 import { DraftsDb } from './drafts-db.ts';
-import type { ScopeData } from './model.ts';
+import type { RoomsData, ScopeData } from './model.ts';
 
 export type AccountDataViewProps = {
   client: MatrixClient;
@@ -172,6 +172,16 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
             onChange={(e) => {
               setFilterText(e.target.value);
             }}
+            onKeyDown={(e) => {
+              // ArrowDown moves from the filter into the tree, as in a combobox.
+              if (e.key !== 'ArrowDown') return;
+              const row = document.querySelector<HTMLElement>(
+                '.inspector__tree [role="treeitem"][tabindex="0"]',
+              );
+              if (!row) return;
+              e.preventDefault();
+              row.focus();
+            }}
           />
           <button type="button" className="button button--primary" onClick={actions.newEntryOpened}>
             New entry
@@ -200,6 +210,7 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
           pending={pending}
           draftsDb={draftsDb}
           global={global}
+          rooms={rooms}
           roomCount={rooms?.order.length}
           roomsComplete={rooms?.isComplete ?? false}
         />
@@ -223,6 +234,7 @@ function DetailPane(props: {
   pending: PendingWrites;
   draftsDb: DraftsDb;
   global: ScopeData | undefined;
+  rooms: RoomsData | undefined;
   roomCount: number | undefined;
   roomsComplete: boolean;
 }) {
@@ -235,7 +247,7 @@ function DetailPane(props: {
       row.scope.kind === 'global'
         ? 'Global'
         : row.scope.kind === 'room'
-          ? `Room ${row.scope.roomId}`
+          ? `Room ${props.rooms?.byId.get(row.scope.roomId)?.info.name ?? ''} (${row.scope.roomId})`
           : `Device ${row.scope.deviceId}`;
     return (
       <EntryPanel

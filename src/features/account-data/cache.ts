@@ -16,7 +16,9 @@ export function readEntry(
   if (scope.kind === 'global')
     return queryClient.getQueryData<ScopeData>(accountDataKeys.global(userId))?.[type];
   if (scope.kind === 'room') {
-    return queryClient.getQueryData<RoomsData>(accountDataKeys.rooms(userId))?.byId[scope.roomId]?.data[type];
+    return queryClient.getQueryData<RoomsData>(accountDataKeys.rooms(userId))?.byId.get(scope.roomId)?.data[
+      type
+    ];
   }
   return undefined;
 }
@@ -35,17 +37,17 @@ export function updateScope(
   if (scope.kind === 'room') {
     queryClient.setQueryData<RoomsData>(accountDataKeys.rooms(userId), (old) => {
       const rooms = old ?? emptyRooms;
-      const room = rooms.byId[scope.roomId] ?? {
+      const room = rooms.byId.get(scope.roomId) ?? {
         info: { roomId: scope.roomId, name: scope.roomId },
         data: {},
       };
       const data = update(room.data);
-      if (data === room.data && rooms.byId[scope.roomId]) return rooms;
-      const isNew = !rooms.byId[scope.roomId];
+      const isNew = !rooms.byId.has(scope.roomId);
+      if (data === room.data && !isNew) return rooms;
       return {
         ...rooms,
         order: isNew ? [...rooms.order, scope.roomId] : rooms.order,
-        byId: { ...rooms.byId, [scope.roomId]: { ...room, data } },
+        byId: new Map(rooms.byId).set(scope.roomId, { ...room, data }),
       };
     });
   }

@@ -69,9 +69,9 @@ describe('foldSyncBatch', () => {
     );
     expect(Object.keys(out.global)).toEqual(['m.direct']);
     expect(out.rooms.order).toEqual(['!1:x', '!2:x']);
-    expect(out.rooms.byId['!1:x']?.info.name).toBe('One');
-    expect(out.rooms.byId['!1:x']?.data.old?.isDeleted).toBe(true);
-    expect(out.rooms.byId['!2:x']?.data.x?.content).toEqual({ v: 1 });
+    expect(out.rooms.byId.get('!1:x')?.info.name).toBe('One');
+    expect(out.rooms.byId.get('!1:x')?.data.old?.isDeleted).toBe(true);
+    expect(out.rooms.byId.get('!2:x')?.data.x?.content).toEqual({ v: 1 });
     expect(out.rooms.isComplete).toBe(true);
   });
 
@@ -86,7 +86,33 @@ describe('foldSyncBatch', () => {
     expect(same.global).toBe(state.global);
     const removed = foldSyncBatch(state, [{ kind: 'room-removed', roomId: '!1:x' }], 3);
     expect(removed.rooms.order).toEqual([]);
-    expect(removed.rooms.byId['!1:x']).toBeUndefined();
+    expect(removed.rooms.byId.get('!1:x')).toBeUndefined();
+  });
+
+  it('keeps order right when rooms come and go within one batch', () => {
+    const start = foldSyncBatch(
+      { global: {}, rooms: emptyRooms },
+      [
+        { kind: 'room-added', room: { roomId: '!a:x', name: 'A' } },
+        { kind: 'room-added', room: { roomId: '!b:x', name: 'B' } },
+      ],
+      1,
+    );
+    const out = foldSyncBatch(
+      start,
+      [
+        { kind: 'room-added', room: { roomId: '!c:x', name: 'C' } },
+        { kind: 'room-removed', roomId: '!c:x' },
+        { kind: 'room-removed', roomId: '!a:x' },
+        { kind: 'room-added', room: { roomId: '!d:x', name: 'D' } },
+      ],
+      2,
+    );
+    expect(out.rooms.order).toEqual(['!b:x', '!d:x']);
+    expect([...out.rooms.byId.keys()].sort()).toEqual(['!b:x', '!d:x']);
+    // The input state is never mutated.
+    expect(start.rooms.order).toEqual(['!a:x', '!b:x']);
+    expect(start.rooms.byId.has('!a:x')).toBe(true);
   });
 
   it('skips pushes for keys with a pending write', () => {

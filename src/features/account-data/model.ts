@@ -33,12 +33,13 @@ export type RoomData = { info: RoomInfo; data: ScopeData };
 /** Every joined room the sync engine has covered, in arrival order. */
 export type RoomsData = {
   order: readonly string[];
-  byId: Readonly<Record<string, RoomData>>;
+  /** A Map, not an object: copying 10,000 entries on a change is several times cheaper (see bench/). */
+  byId: ReadonlyMap<string, RoomData>;
   /** True once every joined room has been covered at least once. */
   isComplete: boolean;
 };
 
-export const emptyRooms: RoomsData = { order: [], byId: {}, isComplete: false };
+export const emptyRooms: RoomsData = { order: [], byId: new Map(), isComplete: false };
 
 const encoder = new TextEncoder();
 
@@ -132,15 +133,19 @@ export function foldSyncBatch(
 ): FoldResult {
   let global = state.global;
   let order = state.rooms.order;
-  let byId: Record<string, RoomData> | undefined;
+  // Copied at most once per batch, on the first room change; new rooms are appended once at the end.
+  let byId: Map<string, RoomData> | undefined;
+  const added: string[] = [];
+  const removed = new Set<string>();
   let isComplete = state.rooms.isComplete;
-  const rooms = (): Record<string, RoomData> => (byId ??= { ...state.rooms.byId });
+  const rooms = (): Map<string, RoomData> => (byId ??= new Map(state.rooms.byId));
   const roomOf = (roomId: string): RoomData => {
-    const existing = (byId ?? state.rooms.byId)[roomId];
+    const existing = (byId ?? state.rooms.byId).get(roomId);
     if (existing) return existing;
     const created: RoomData = { info: { roomId, name: roomId }, data: {} };
-    rooms()[roomId] = created;
-    order = [...order, roomId];
+    rooms().set(roomId, created);
+    if (removed.has(roomId)) removed.delete(roomId);
+    else added.push(roomId);
     return created;
   };
 
@@ -151,10 +156,7 @@ export function foldSyncBatch(
         break;
       case 'room-snapshot': {
         const room = roomOf(event.roomId);
-        rooms()[event.roomId] = {
-          ...room,
-          data: replaceScope(room.data, event.data, event.deleted, now),
-        };
+        rooms().set(event.roomId, { ...room, data: replaceScope(room.data, event.data, event.deleted, now) });
         break;
       }
       case 'changed':
@@ -167,21 +169,22 @@ export function foldSyncBatch(
           if (skip(`room:${event.scope.roomId}`, event.type)) break;
           const room = roomOf(event.scope.roomId);
           const data = applyChange(room.data, event.type, content, now);
-          if (data !== room.data) rooms()[event.scope.roomId] = { ...room, data };
+          if (data !== room.data) rooms().set(event.scope.roomId, { ...room, data });
         }
         break;
       }
       case 'room-added':
       case 'room-updated': {
         const room = roomOf(event.room.roomId);
-        rooms()[event.room.roomId] = { ...room, info: event.room };
+        rooms().set(event.room.roomId, { ...room, info: event.room });
         break;
       }
       case 'room-removed': {
-        if (!(byId ?? state.rooms.byId)[event.roomId]) break;
-        const { [event.roomId]: _removed, ...rest } = rooms();
-        byId = rest;
-        order = order.filter((id) => id !== event.roomId);
+        if (!(byId ?? state.rooms.byId).has(event.roomId)) break;
+        rooms().delete(event.roomId);
+        const pendingIndex = added.indexOf(event.roomId);
+        if (pendingIndex >= 0) added.splice(pendingIndex, 1);
+        else removed.add(event.roomId);
         break;
       }
       case 'initial-complete':
@@ -191,6 +194,8 @@ export function foldSyncBatch(
         break;
     }
   }
+  if (removed.size > 0) order = order.filter((id) => !removed.has(id));
+  if (added.length > 0) order = order.concat(added);
   const roomsChanged =
     byId !== undefined || order !== state.rooms.order || isComplete !== state.rooms.isComplete;
   return {

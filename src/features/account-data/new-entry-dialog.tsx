@@ -55,7 +55,7 @@ export function NewEntryDialog({ global, rooms, defaultScope, onCancel, onCreate
 
   const scope: AccountDataScope =
     scopeValue === '' ? { kind: 'global' } : { kind: 'room', roomId: scopeValue };
-  const existing = scope.kind === 'global' ? global : rooms?.byId[scope.roomId]?.data;
+  const existing = scope.kind === 'global' ? global : rooms?.byId.get(scope.roomId)?.data;
   const problem = newEntryProblem({ scope, type, contentText, existing });
   const isSecret = type.trim() !== '' && isSecretType(type.trim());
   const typedOk = !isSecret || typed === type;

@@ -76,7 +76,7 @@ export function sortedRooms(rooms: RoomsData): RoomData[] {
   if (!sorted) {
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
     sorted = rooms.order
-      .map((id) => rooms.byId[id])
+      .map((id) => rooms.byId.get(id))
       .filter((r): r is RoomData => r !== undefined)
       .sort((a, b) => collator.compare(a.info.name, b.info.name) || (a.info.roomId < b.info.roomId ? -1 : 1));
     sortedRoomsCache.set(rooms, sorted);

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 // E2E runs the production build (vite preview) in Debian's chromium against the real Synapse
 // started by scripts/homeserver.sh. Never download a browser: executablePath points at the system one.
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -9,6 +9,7 @@
 # Two instances:
 #   main      http://127.0.0.1:8008  MSC3391 (account-data DELETE) + MSC3890 on
 #   nodelete  http://127.0.0.1:8009  MSC3391 off (deletion falls back to PUT {})
+# (ports: HS_MAIN_PORT, HS_NODELETE_PORT)
 #
 # Usage: scripts/homeserver.sh up|down|reset|status|env|provision [main|nodelete ...]
 # `up` prints the base URLs and registration shared secrets and writes them to .cache/homeserver.env.
@@ -23,7 +24,15 @@ ALL_INSTANCES=(main nodelete)
 log() { printf '[homeserver] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-port_of() { case "$1" in main) echo 8008 ;; nodelete) echo 8009 ;; *) die "unknown instance '$1' (main|nodelete)" ;; esac; }
+# Ports can be moved (HS_MAIN_PORT / HS_NODELETE_PORT) to run a second checkout beside this one; they
+# are written into the instance's config on first start, so change them only with a fresh .cache.
+port_of() {
+  case "$1" in
+    main) echo "${HS_MAIN_PORT:-8008}" ;;
+    nodelete) echo "${HS_NODELETE_PORT:-8009}" ;;
+    *) die "unknown instance '$1' (main|nodelete)" ;;
+  esac
+}
 features_of() {
   case "$1" in
     main) echo '{"msc3391_enabled": true, "msc3890_enabled": true}' ;;

@@ -29,7 +29,7 @@ chromium --version
 
 step "homeserver up"
 started=0
-if ! curl -fsS --max-time 2 http://127.0.0.1:8008/_matrix/client/versions >/dev/null 2>&1; then started=1; fi
+if ! curl -fsS --max-time 2 "http://127.0.0.1:${HS_MAIN_PORT:-8008}/_matrix/client/versions" >/dev/null 2>&1; then started=1; fi
 bash scripts/homeserver.sh up
 if [ "$started" = 1 ] && [ "${HS_KEEP:-0}" != 1 ]; then
   trap 'bash scripts/homeserver.sh down' EXIT

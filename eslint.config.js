@@ -1,10 +1,10 @@
 // ESLint flat config: type-aware typescript-eslint, React hooks, TanStack Query, no import cycles,
-// and the dependency direction of docs/STYLE (matrix/lib → editor/components → features → app).
+// and the dependency direction of STYLE.md (matrix/lib → editor/components → features → app).
+// Import cycles are checked by scripts/check-cycles.ts (see docs/decisions/003-cycle-check.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import pluginQuery from '@tanstack/eslint-plugin-query';
-import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 const restrict = (patterns) => ['error', { patterns }];
@@ -21,15 +21,12 @@ export default tseslint.config(
       globals: { ...globals.browser, ...globals.node },
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'import-x/no-cycle': 'error',
     },
   },
   {

@@ -176,6 +176,44 @@ test.describe('editing', () => {
     await expect(page.getByText('Deleted with DELETE (MSC3391).')).toBeVisible();
   });
 
+  test('schema warnings need a second confirmation', async ({ page, user }) => {
+    await putAccountData(user, 'm.key_backup', { enabled: true });
+    const inspector = await signIn(page, user);
+    await inspector.open('m.key_backup');
+    await inspector.replaceText('m.key_backup', '{"enabled": "yes"}');
+    // Monaco's JSON worker reports the schema problem (enabled must be a boolean).
+    await expect(page.getByLabel('Problems')).toContainText(/boolean/i);
+    await inspector.button('Save').click();
+    const dialog = inspector.dialog(/^Save m\.key_backup/);
+    await expect(dialog).toContainText('Schema warnings');
+    await dialog.getByRole('button', { name: 'Confirm save' }).click();
+    await expect(dialog.getByRole('button', { name: 'Save anyway' })).toBeVisible();
+    expect(await getGlobal(user, 'm.key_backup')).toEqual({ enabled: true });
+    await dialog.getByRole('button', { name: 'Save anyway' }).click();
+    await expect.poll(() => getGlobal(user, 'm.key_backup')).toEqual({ enabled: 'yes' });
+  });
+
+  test('a write the server refuses is rolled back with its reason, and the draft is kept', async ({
+    page,
+    user,
+  }) => {
+    await putAccountData(user, 'm.ignored_user_list', { ignored_users: {} });
+    const inspector = await signIn(page, user);
+    await inspector.open('m.ignored_user_list');
+    const draft = JSON.stringify({ ignored_users: { [user.userId]: {} } });
+    await inspector.replaceText('m.ignored_user_list', draft);
+    await inspector.button('Save').click();
+    await inspector
+      .dialog(/^Save m\.ignored_user_list/)
+      .getByRole('button', { name: 'Confirm save' })
+      .click();
+    await expect(page.getByRole('alert').filter({ hasText: 'You cannot ignore yourself' })).toBeVisible();
+    // Rolled back: the tree shows the server's size again, and the editor still holds the draft.
+    await expect(inspector.item('m.ignored_user_list')).toContainText('20 B');
+    await expect.poll(() => inspector.editorText()).toContain(user.userId);
+    expect(await getGlobal(user, 'm.ignored_user_list')).toEqual({ ignored_users: {} });
+  });
+
   test('invalid JSON and non-objects cannot be saved', async ({ page, user }) => {
     await putAccountData(user, 'org.example.json', { ok: true });
     const inspector = await signIn(page, user);

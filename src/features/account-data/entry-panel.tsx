@@ -71,6 +71,10 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
   // The draft text shown in the conflict diff, captured when the dialog opens (refs are not read during render).
   const [draftSnapshot, setDraftSnapshot] = useState('');
   const [writeError, setWriteError] = useState<string | null>(null);
+  // While a save is in flight the editor keeps comparing against the text it was saved over, not the
+  // optimistic value: otherwise the draft would look "clean", be dropped, and then be lost when a
+  // failed write rolls the cache back (regression test: e2e "a write the server refuses…").
+  const [pinnedServerText, setPinnedServerText] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const setMutation = useSetAccountData(client, pending);
@@ -161,8 +165,9 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
     setDialog({ kind: 'save', content: entry.lastContent, originalText: '', isRestore: true });
   };
 
-  const confirmSave = (content: JsonObject) => {
+  const confirmSave = (content: JsonObject, isRestore: boolean) => {
     setDialog(null);
+    if (!isRestore) setPinnedServerText(entry.text);
     setMutation.mutate(
       { scope, type: entry.type, content },
       {
@@ -175,6 +180,9 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
         },
         onError: (error) => {
           setWriteError(writeErrorMessage(error));
+        },
+        onSettled: () => {
+          setPinnedServerText(null);
         },
       },
     );
@@ -349,7 +357,9 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
           <JsonEditor
             ref={editor}
             documentUri={documentUri}
-            serverText={entry.isDeleted ? formatContent(entry.lastContent ?? {}) : entry.text}
+            serverText={
+              pinnedServerText ?? (entry.isDeleted ? formatContent(entry.lastContent ?? {}) : entry.text)
+            }
             {...(initialText !== undefined && !entry.isDeleted ? { initialText } : {})}
             readOnly={isReadOnly || entry.isDeleted}
             ariaLabel={`Content of ${entry.type}`}
@@ -417,7 +427,7 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
             setDialog(null);
           }}
           onConfirm={() => {
-            confirmSave(dialog.content);
+            confirmSave(dialog.content, dialog.isRestore);
           }}
         />
       ) : null}

@@ -60,7 +60,7 @@ describe('connectSyncToCaches', () => {
     const global = queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'));
     const rooms = queryClient.getQueryData<RoomsData>(accountDataKeys.rooms('@me:x'));
     expect(global?.['m.direct']?.content).toEqual({ '@b:x': ['!r:x'] });
-    expect(rooms?.byId['!r:x']?.data['m.tag']?.content).toEqual({ tags: { 'm.favourite': {} } });
+    expect(rooms?.byId.get('!r:x')?.data['m.tag']?.content).toEqual({ tags: { 'm.favourite': {} } });
   });
 
   it('ignores pushes for a key with a pending write, and applies them after', () => {

@@ -28,15 +28,20 @@ afterEach(() => {
 type Recorded = { url: URL; body: unknown };
 
 /** A fetch that records sync requests and can rewrite the next request's `pos`. */
-function recordingFetch(): { fetch: FetchLike; requests: Recorded[]; rewriteNextPos: (pos: string) => void } {
+function recordingFetch(): {
+  fetch: FetchLike;
+  requests: Recorded[];
+  rewriteNextPos: (rewrite: (pos: string) => string) => void;
+} {
   const requests: Recorded[] = [];
-  let nextPos: string | undefined;
+  let rewriteNext: ((pos: string) => string) | undefined;
   const fetchImpl: FetchLike = (input, init) => {
     const url = new URL(input);
     if (url.pathname === SLIDING_PATH) {
-      if (nextPos !== undefined && url.searchParams.has('pos')) {
-        url.searchParams.set('pos', nextPos);
-        nextPos = undefined;
+      const pos = url.searchParams.get('pos');
+      if (rewriteNext && pos !== null) {
+        url.searchParams.set('pos', rewriteNext(pos));
+        rewriteNext = undefined;
       }
       requests.push({
         url,
@@ -48,8 +53,8 @@ function recordingFetch(): { fetch: FetchLike; requests: Recorded[]; rewriteNext
   return {
     fetch: fetchImpl,
     requests,
-    rewriteNextPos: (pos) => {
-      nextPos = pos;
+    rewriteNextPos: (rewrite) => {
+      rewriteNext = rewrite;
     },
   };
 }
@@ -80,7 +85,8 @@ describe.each([
     const roomId = await createRoom(user, { name: 'Live room' });
     const { client, log } = startSliding(user);
     await log.next(isKind('initial-complete'), 10_000, 'initial-complete');
-    expect(log.of('room-added').map((e) => e.room)).toEqual([{ roomId, name: 'Live room', isDm: false }]);
+    // Synapse sends is_dm only for DMs.
+    expect(log.of('room-added').map((e) => e.room)).toEqual([{ roomId, name: 'Live room' }]);
 
     await client.setAccountData({ kind: 'global' }, 'org.example.live', { n: 1 });
     const written = Date.now();
@@ -155,7 +161,18 @@ describe('sliding sync: rooms', () => {
       5_000,
       'room-added',
     );
-    expect(log.of('room-added').find((e) => e.room.roomId === second)?.room.name).toBe('Second');
+    // The room can arrive before its m.room.name event; the name then follows as room-updated.
+    await waitFor(
+      () =>
+        log.events.some(
+          ({ event: e }) =>
+            (e.kind === 'room-added' || e.kind === 'room-updated') &&
+            e.room.roomId === second &&
+            e.room.name === 'Second',
+        ),
+      5_000,
+      'room name "Second"',
+    );
 
     await api(user, 'POST', `/v3/rooms/${encodeURIComponent(first)}/leave`, {});
     await log.next(
@@ -203,29 +220,37 @@ describe('sliding sync: rooms', () => {
 });
 
 describe('sliding sync: unknown position', () => {
-  it('resyncs with a snapshot after another request wiped its connection (M_UNKNOWN_POS)', async () => {
+  it('resyncs with a snapshot when its pos is unknown (400 M_UNKNOWN_POS), also after a restart', async () => {
     const user = await createUser(homeserver('main'), { prefix: 'ss-pos' });
+    await createRoom(user, { name: 'Pos room' });
     await putAccountData(user, 'org.example.before', { v: 1 });
     const errors: unknown[] = [];
-    const { engine, log } = startSliding(user, { onError: (e) => errors.push(e), pollTimeoutMs: 2_000 });
+    const recorder = recordingFetch();
+    const { engine, log } = startSliding(
+      user,
+      { onError: (e) => errors.push(e), pollTimeoutMs: 2_000 },
+      recorder.fetch,
+    );
     await log.next(isKind('initial-complete'), 10_000);
 
-    // A request without pos on the same conn_id and device wipes the stored connection (PROTOCOL §4.1).
-    const wipe = await fetch(`${user.homeserver.baseUrl}${SLIDING_PATH}?timeout=0`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${user.accessToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ conn_id: engine.connId, lists: {} }),
-    });
-    expect(wipe.status).toBe(200);
+    // Stop, change data while stopped, and restart with a position the server does not hold
+    // (Synapse formats pos as <connection_position>/<stream token>, PROTOCOL §4.2).
+    engine.stop();
     await putAccountData(user, 'org.example.before', {});
     await putAccountData(user, 'org.example.after', { v: 2 });
+    recorder.rewriteNextPos((pos) => `999999/${pos.split('/')[1] ?? ''}`);
+    engine.start();
 
     await waitFor(() => log.of('global-snapshot').length >= 2, 20_000, 'second global-snapshot');
     expect(errors).toContainEqual(expect.objectContaining({ status: 400, errcode: 'M_UNKNOWN_POS' }));
     const snapshot = log.of('global-snapshot').at(-1)!;
     expect(snapshot.data['org.example.after']).toEqual({ v: 2 });
     expect(snapshot.data['org.example.before']).toBeUndefined();
+    expect(log.of('room-snapshot')).toHaveLength(2);
     await waitFor(() => engine.status.state === 'live', 10_000, 'live again');
+    // The request after the 400 carried no pos.
+    const rejected = recorder.requests.findIndex((r) => r.url.searchParams.get('pos')?.startsWith('999999/'));
+    expect(recorder.requests[rejected + 1]?.url.searchParams.has('pos')).toBe(false);
   });
 
   it('resyncs after a malformed pos (400 M_UNKNOWN "Invalid stream token")', async () => {
@@ -238,7 +263,7 @@ describe('sliding sync: unknown position', () => {
       recorder.fetch,
     );
     await log.next(isKind('initial-complete'), 10_000);
-    recorder.rewriteNextPos('garbage');
+    recorder.rewriteNextPos(() => 'garbage');
     await waitFor(() => log.of('global-snapshot').length >= 2, 10_000, 'resync');
     expect(errors).toContainEqual(expect.objectContaining({ status: 400, errcode: 'M_UNKNOWN' }));
     await client.setAccountData({ kind: 'global' }, 'org.example.after-reset', { ok: true });
@@ -282,6 +307,14 @@ describe('/v3/sync fallback', () => {
     await log.next(
       isKind('room-added', (e) => e.room.roomId === second),
       5_000,
+    );
+    await waitFor(() => engine.knownRooms.some((r) => r.roomId === second && r.name === 'Second'), 5_000);
+
+    await api(user, 'POST', `/v3/rooms/${encodeURIComponent(roomId)}/leave`, {});
+    await log.next(
+      isKind('room-removed', (e) => e.roomId === roomId),
+      5_000,
+      'room-removed',
     );
   });
 });

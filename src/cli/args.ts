@@ -34,8 +34,9 @@ export type CliArgs =
       isVerbose: boolean;
     };
 
-/** Environment variables that can carry secrets instead of flags (flags show up in `ps`). */
+/** Environment variable for the password (flags show up in `ps`). */
 export const ENV_PASSWORD = 'MATRIX_PASSWORD';
+/** Environment variable for the access token. */
 export const ENV_TOKEN = 'MATRIX_ACCESS_TOKEN';
 
 /** `--help` text. */

@@ -14,9 +14,11 @@ import type { ServerCapabilities, Session } from './types.ts';
 /** `initial_device_display_name` used when the caller gives none. */
 export const DEFAULT_DEVICE_DISPLAY_NAME = 'Account Data Inspector';
 
-/** Login types (PROTOCOL §1.4). */
+/** Password login type (PROTOCOL §1.4). */
 export const LOGIN_TYPE_PASSWORD = 'm.login.password';
+/** Login type exchanging an SSO `loginToken`. */
 export const LOGIN_TYPE_TOKEN = 'm.login.token';
+/** Login flow type advertising SSO identity providers. */
 export const LOGIN_TYPE_SSO = 'm.login.sso';
 
 /** Options shared by the auth functions. */

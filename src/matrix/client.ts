@@ -156,10 +156,12 @@ export class MatrixClient {
     return this.current;
   }
 
+  /** The signed-in user's ID. */
   get userId(): string {
     return this.current.userId;
   }
 
+  /** This session's device ID. */
   get deviceId(): string {
     return this.current.deviceId;
   }
@@ -183,7 +185,7 @@ export class MatrixClient {
     path: EncodedPath,
     options: RequestOptions = {},
   ): Promise<T> {
-    await this.refreshIfExpiring(options.signal);
+    await this.refreshIfExpiring();
     const tokenUsed = this.current.accessToken;
     try {
       return await this.http.request<T>(method, path, options);
@@ -196,7 +198,7 @@ export class MatrixClient {
       }
       if (invalidation.softLogout && this.canRefresh && !this.expired) {
         try {
-          await this.refresh(options.signal);
+          await this.refresh();
         } catch (refreshError) {
           // A 4xx from /refresh ends the session; a network failure is transient (retry later).
           if (!(refreshError instanceof MatrixApiError || refreshError instanceof ClientRefusedError)) {
@@ -226,31 +228,32 @@ export class MatrixClient {
     }
   }
 
-  private async refreshIfExpiring(signal: AbortSignal | undefined): Promise<void> {
+  private async refreshIfExpiring(): Promise<void> {
     const { expiresAt } = this.current;
     if (expiresAt === undefined || !this.canRefresh || this.expired) return;
     const now = (this.options.now ?? Date.now)();
     if (now < expiresAt - (this.options.refreshMarginMs ?? 60_000)) return;
     try {
-      await this.refresh(signal);
+      await this.refresh();
     } catch (error) {
       // A 4xx ends the session; anything else: try the request with the old token anyway.
-      if (error instanceof MatrixApiError) this.markExpired(true, error);
-      if (error instanceof MatrixApiError || (signal?.aborted ?? false)) throw error;
+      if (!(error instanceof MatrixApiError)) return;
+      this.markExpired(true, error);
+      throw error;
     }
   }
 
   /**
    * Refreshes the access token now (PROTOCOL §1.4 `POST /v3/refresh`); concurrent callers share
-   * one refresh. Reports the new session through `onSessionChanged`.
+   * one refresh. Reports the new session through `onSessionChanged`. Not abortable on purpose:
+   * a refresh abandoned after the server rotated the tokens would leave us with the old pair.
    */
-  refresh(signal?: AbortSignal): Promise<Session> {
+  refresh(): Promise<Session> {
     this.refreshing ??= (async () => {
       try {
         const next = await authorityFor(this.current).refresh(this.current, {
           ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
           ...(this.options.now ? { now: this.options.now } : {}),
-          ...(signal ? { signal } : {}),
         });
         this.current = next;
         this.options.onSessionChanged?.(next);

@@ -8,7 +8,8 @@
  * and `Content-Type`, and read the wait from the body's `retry_after_ms`.
  *
  * The token goes only into `Authorization: Bearer` (Synapse matches `Bearer` case-sensitively;
- * `?access_token=` is gone in spec v1.20 and, next to the header, gives `401 M_MISSING_TOKEN`).
+ * the `access_token` query parameter is gone in spec v1.20 and, next to the header, gives
+ * `401 M_MISSING_TOKEN`).
  */
 import {
   ERRCODE_MISSING,

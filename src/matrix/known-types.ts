@@ -12,7 +12,9 @@ export const M_DIRECT = 'm.direct';
 export const M_PUSH_RULES = 'm.push_rules';
 /** `{"ignored_users":{…}}`; validated and mirrored by the server. */
 export const M_IGNORED_USER_LIST = 'm.ignored_user_list';
+/** Account-data type `m.identity_server` (PROTOCOL §8). */
 export const M_IDENTITY_SERVER = 'm.identity_server';
+/** Account-data type `m.accepted_terms` (PROTOCOL §8). */
 export const M_ACCEPTED_TERMS = 'm.accepted_terms';
 /** Spec v1.18, MSC4380. */
 export const M_INVITE_PERMISSION_CONFIG = 'm.invite_permission_config';
@@ -22,12 +24,17 @@ export const M_RECENT_EMOJI = 'm.recent_emoji';
 export const M_IMAGE_PACK_ROOMS = 'm.image_pack.rooms';
 /** Spec v1.19 (MSC4287): `{"enabled":bool}`. */
 export const M_KEY_BACKUP = 'm.key_backup';
+/** Account-data type `m.secret_storage.default_key` (PROTOCOL §8). */
 export const M_SECRET_STORAGE_DEFAULT_KEY = 'm.secret_storage.default_key';
 /** Prefix of `m.secret_storage.key.<keyId>` (key metadata). */
 export const M_SECRET_STORAGE_KEY_PREFIX = 'm.secret_storage.key.';
+/** Account-data type `m.cross_signing.master` (PROTOCOL §8). */
 export const M_CROSS_SIGNING_MASTER = 'm.cross_signing.master';
+/** Account-data type `m.cross_signing.self_signing` (PROTOCOL §8). */
 export const M_CROSS_SIGNING_SELF_SIGNING = 'm.cross_signing.self_signing';
+/** Account-data type `m.cross_signing.user_signing` (PROTOCOL §8). */
 export const M_CROSS_SIGNING_USER_SIGNING = 'm.cross_signing.user_signing';
+/** Account-data type `m.megolm_backup.v1` (PROTOCOL §8). */
 export const M_MEGOLM_BACKUP_V1 = 'm.megolm_backup.v1';
 
 // --- Spec, room ---
@@ -37,14 +44,17 @@ export const M_FULLY_READ = 'm.fully_read';
 export const M_TAG = 'm.tag';
 /** Spec v1.12. */
 export const M_MARKED_UNREAD = 'm.marked_unread';
+/** Account-data type `com.famedly.marked_unread` (PROTOCOL §8). */
 export const COM_FAMEDLY_MARKED_UNREAD = 'com.famedly.marked_unread';
 
 // --- Unstable and vendor ---
 /** MSC4287 unstable, reversed sense: `{"disabled":bool}`. The `m.` prefix is historical. */
 export const BACKUP_DISABLED = 'm.org.matrix.custom.backup_disabled';
+/** Account-data type `io.element.recovery` (PROTOCOL §8). */
 export const IO_ELEMENT_RECOVERY = 'io.element.recovery';
 /** Dehydrated-device pickle key (secret). */
 export const ORG_MATRIX_MSC3814 = 'org.matrix.msc3814';
+/** Account-data type `org.matrix.msc4155.invite_permission_config` (PROTOCOL §8). */
 export const MSC4155_INVITE_PERMISSION_CONFIG = 'org.matrix.msc4155.invite_permission_config';
 /** Prefix; the device ID follows (MSC3890). */
 export const MSC3890_LOCAL_NOTIFICATION_SETTINGS_PREFIX = 'org.matrix.msc3890.local_notification_settings.';
@@ -52,21 +62,37 @@ export const MSC3890_LOCAL_NOTIFICATION_SETTINGS_PREFIX = 'org.matrix.msc3890.lo
 export const M_LOCAL_NOTIFICATION_SETTINGS_PREFIX = 'm.local_notification_settings.';
 /** Prefix; the device ID follows (Element Web). */
 export const ELEMENT_CLIENT_INFORMATION_PREFIX = 'io.element.matrix_client_information.';
+/** Account-data type `im.vector.analytics` (PROTOCOL §8). */
 export const IM_VECTOR_ANALYTICS = 'im.vector.analytics';
+/** Account-data type `im.vector.setting.breadcrumbs` (PROTOCOL §8). */
 export const IM_VECTOR_BREADCRUMBS = 'im.vector.setting.breadcrumbs';
+/** Account-data type `im.vector.riot.breadcrumb_rooms` (PROTOCOL §8). */
 export const IM_VECTOR_RIOT_BREADCRUMB_ROOMS = 'im.vector.riot.breadcrumb_rooms';
+/** Account-data type `im.vector.setting.integration_provisioning` (PROTOCOL §8). */
 export const IM_VECTOR_INTEGRATION_PROVISIONING = 'im.vector.setting.integration_provisioning';
+/** Account-data type `im.vector.web.settings` (PROTOCOL §8). */
 export const IM_VECTOR_WEB_SETTINGS = 'im.vector.web.settings';
+/** Account-data type `io.element.recent_emoji` (PROTOCOL §8). */
 export const IO_ELEMENT_RECENT_EMOJI = 'io.element.recent_emoji';
+/** Account-data type `io.element.msc4278.media_preview_config` (PROTOCOL §8). */
 export const MSC4278_MEDIA_PREVIEW_CONFIG = 'io.element.msc4278.media_preview_config';
+/** Account-data type `m.media_preview_config` (PROTOCOL §8). */
 export const M_MEDIA_PREVIEW_CONFIG = 'm.media_preview_config';
+/** Account-data type `m.widgets` (PROTOCOL §8). */
 export const M_WIDGETS = 'm.widgets';
+/** Account-data type `im.ponies.user_emotes` (PROTOCOL §8). */
 export const IM_PONIES_USER_EMOTES = 'im.ponies.user_emotes';
+/** Account-data type `im.ponies.emote_rooms` (PROTOCOL §8). */
 export const IM_PONIES_EMOTE_ROOMS = 'im.ponies.emote_rooms';
+/** Account-data type `m.policies` (PROTOCOL §8). */
 export const M_POLICIES = 'm.policies';
+/** Account-data type `org.matrix.msc3847.policies` (PROTOCOL §8). */
 export const MSC3847_POLICIES = 'org.matrix.msc3847.policies';
+/** Account-data type `io.element.synapse.admin_client_config` (PROTOCOL §8). */
 export const SYNAPSE_ADMIN_CLIENT_CONFIG = 'io.element.synapse.admin_client_config';
+/** Account-data type `org.matrix.msc3230.space_order` (PROTOCOL §8). */
 export const MSC3230_SPACE_ORDER = 'org.matrix.msc3230.space_order';
+/** Account-data type `im.vector.setting.allowed_widgets` (PROTOCOL §8). */
 export const IM_VECTOR_ALLOWED_WIDGETS = 'im.vector.setting.allowed_widgets';
 
 /** Which scopes a catalogue entry applies to. */

@@ -110,6 +110,9 @@ export abstract class SyncEngineBase implements AccountDataSync {
   /** Drops the position after it expired; returns false when there was none to drop. */
   protected abstract resetPosition(): boolean;
 
+  /** Whether the next request continues from a position (i.e. is incremental). */
+  protected abstract hasPosition(): boolean;
+
   /**
    * Sets the status. With `batch`, the event is appended to it (emitted with the reply);
    * otherwise it is emitted on its own. Unchanged statuses are not re-emitted.
@@ -149,8 +152,11 @@ export abstract class SyncEngineBase implements AccountDataSync {
   private async run(signal: AbortSignal): Promise<void> {
     let failures = 0;
     let immediate = true;
+    /** Position resets with no successful incremental reply in between. */
+    let resetStreak = 0;
     while (!signal.aborted) {
       let batch: SyncEvent[];
+      const isIncremental = this.hasPosition();
       try {
         const response = await this.request(signal, immediate);
         // Stopped while waiting: drop the reply uncommitted (the next start re-requests it).
@@ -158,7 +164,7 @@ export abstract class SyncEngineBase implements AccountDataSync {
         batch = this.process(response);
       } catch (error) {
         if (isAborted(signal)) return;
-        const decision = this.classify(error);
+        let decision = this.classify(error);
         if (decision.kind === 'expired') {
           this.controller = undefined;
           this.setStatus({ state: 'expired', softLogout: decision.softLogout });
@@ -167,7 +173,10 @@ export abstract class SyncEngineBase implements AccountDataSync {
         immediate = true;
         if (decision.kind === 'reset') {
           this.reportError(error, 'position expired; resyncing');
-          continue;
+          resetStreak++;
+          if (resetStreak === 1) continue;
+          // Expiring again right after a resync points at the server: resync, but not in a tight loop.
+          decision = { kind: 'wait', reason: 'position keeps expiring', isNetwork: false };
         }
         failures++;
         this.reportError(error, decision.reason);
@@ -197,6 +206,7 @@ export abstract class SyncEngineBase implements AccountDataSync {
         continue;
       }
       failures = 0;
+      if (isIncremental) resetStreak = 0;
       immediate = false;
       this.emit(batch);
     }

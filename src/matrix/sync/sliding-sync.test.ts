@@ -150,6 +150,61 @@ describe('SlidingSyncEngine: covering every room', () => {
   });
 });
 
+describe('SlidingSyncEngine: leaving a room', () => {
+  it('re-polls at once when our membership changes, so the room leaves the list promptly', async () => {
+    const h = setup({ pollTimeoutMs: 30_000 });
+    const ops = (ids: string[]) => ({
+      all: { count: ids.length, ops: [{ op: 'SYNC', range: [0, 20], room_ids: ids }] },
+    });
+    const ext = { account_data: { global: [], rooms: {} } };
+    h.fake
+      .on(
+        'POST',
+        SYNC_PATH,
+        json(200, {
+          pos: 'p1',
+          lists: ops(['!a:x', '!b:x']),
+          rooms: { '!a:x': { initial: true, name: 'A' }, '!b:x': { initial: true, name: 'B' } },
+          extensions: ext,
+        }),
+      )
+      .on(
+        'POST',
+        SYNC_PATH,
+        json(200, { pos: 'p1b', lists: ops(['!a:x', '!b:x']), rooms: {}, extensions: ext }),
+      )
+      // Synapse's reply carrying the leave still lists the room (observed on 1.160).
+      .on(
+        'POST',
+        SYNC_PATH,
+        json(200, {
+          pos: 'p2',
+          lists: ops(['!a:x', '!b:x']),
+          rooms: {
+            '!a:x': {
+              required_state: [
+                { type: 'm.room.member', state_key: '@alice:hs.example', content: { membership: 'leave' } },
+              ],
+            },
+          },
+          extensions: ext,
+        }),
+      )
+      .on('POST', SYNC_PATH, json(200, { pos: 'p3', lists: ops(['!b:x']), rooms: {}, extensions: ext }))
+      .on('POST', SYNC_PATH, 'hang');
+    h.engine.start();
+    await drain();
+    const timeouts = h.syncRequests().map((r) => r.query.timeout);
+    // [[0,0]] → widen → long-poll → (leave) immediate re-poll → long-poll.
+    expect(timeouts).toEqual(['0', '0', '30000', '0', '30000']);
+    expect(ofKind(h.events, 'room-removed')).toEqual([{ kind: 'room-removed', roomId: '!a:x' }]);
+    expect(h.engine.knownRooms.map((r) => r.roomId)).toEqual(['!b:x']);
+    const body = h.syncRequests()[0]?.body as { lists: { all: { required_state: unknown[] } } };
+    expect(body.lists.all.required_state).toContainEqual(['m.room.member', '$ME']);
+    h.engine.stop();
+  });
+});
+
 describe('SlidingSyncEngine: account data', () => {
   it('emits changed and deleted deltas, and {} in a first send goes to room-snapshot.deleted', async () => {
     const h = setup();
@@ -213,6 +268,27 @@ describe('SlidingSyncEngine: account data', () => {
       expect.objectContaining({ errcode: 'M_UNKNOWN_POS' }),
       expect.any(String),
     );
+    h.engine.stop();
+  });
+
+  it('backs off instead of resyncing in a tight loop when the position keeps expiring', async () => {
+    const h = setup({ backoffBaseMs: 1_000, random: () => 1 });
+    const snapshot = json(200, {
+      pos: 'p',
+      lists: { all: { count: 0, ops: [] } },
+      extensions: { account_data: { global: [], rooms: {} } },
+    });
+    h.fake.fallback = (req) =>
+      req.query.pos === undefined ? snapshot : matrixError(400, 'M_UNKNOWN_POS', 'Unknown position');
+    h.engine.start();
+    await drain();
+    // snapshot, 400 → resync at once, snapshot, 400 again → back off.
+    expect(h.syncRequests().map((r) => r.query.pos ?? '-')).toEqual(['-', 'p', '-', 'p']);
+    expect(h.engine.status).toMatchObject({ state: 'backing-off', reason: 'position keeps expiring' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    await drain();
+    expect(h.syncRequests().length).toBeGreaterThan(4);
+    expect(h.syncRequests()[4]?.query.pos).toBeUndefined();
     h.engine.stop();
   });
 

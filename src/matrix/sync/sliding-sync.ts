@@ -21,12 +21,15 @@
  *    `changed` / `deleted` (`{}` = deleted, §3). `lists.all.ops[].room_ids` (a Synapse extra we
  *    rely on, §4.2) says which rooms are in the window: when the window covers the list, known rooms
  *    missing from it are `room-removed`. If `count` outgrows the window, it is widened again.
+ *    Our own membership (`["m.room.member","$ME"]`) changing triggers an immediate re-poll, because
+ *    Synapse drops a room we left from the list only one reply later.
  * 4. **resync** — on `M_UNKNOWN_POS` (or `M_UNKNOWN` "Invalid stream token") the position is
  *    dropped; the next reply is a snapshot again (§4.5) and loading restarts.
  *
  * Nothing is sticky on Synapse (§4.1): every request carries the full body, extension included —
  * a request without `account_data` would lose the global changes covered by its new `pos`.
- * `conn_id` is unique per instance, because a request without `pos` wipes that connection.
+ * `conn_id` is unique per instance (per tab), so two tabs never share or reset one connection's
+ * state (PROTOCOL §4.1).
  */
 import type { MatrixClient } from '../client.ts';
 import { SLIDING_SYNC_PATH } from '../endpoints.ts';
@@ -56,11 +59,17 @@ export type SlidingSyncOptions = SyncEngineOptions & {
 /** Name of the one list the engine uses. */
 export const SLIDING_LIST_NAME = 'all';
 
-/** Just enough state to name rooms (PROTOCOL §4.1); heroes come back anyway for unnamed rooms. */
+/**
+ * Just enough state to name rooms (PROTOCOL §4.1); heroes come back anyway for unnamed rooms.
+ * `["m.room.member","$ME"]` shows our own membership changing: Synapse keeps a room we left in the
+ * list for one more reply (carrying the leave) and drops it only on the next one, which a
+ * long-poll would not wake up for — so a membership change triggers an immediate re-poll.
+ */
 export const SLIDING_REQUIRED_STATE: readonly (readonly [string, string])[] = [
   ['m.room.name', ''],
   ['m.room.canonical_alias', ''],
   ['m.room.create', ''],
+  ['m.room.member', '$ME'],
 ];
 
 type RoomState = { fields: RoomNameInputs & { isDm?: boolean }; info: RoomInfo };
@@ -80,6 +89,8 @@ export class SlidingSyncEngine extends SyncEngineBase {
   private isInitialComplete = false;
   /** The last reply's window covered the whole list (so nothing is left to load). */
   private isLastReplyCovering = false;
+  /** Our membership changed in a room: ask again at once so the list reflects it. */
+  private isRepollNeeded = false;
   private inFlight: InFlight = { pos: undefined, windowEnd: 0 };
 
   constructor(client: MatrixClient, options: SlidingSyncOptions = {}) {
@@ -118,9 +129,10 @@ export class SlidingSyncEngine extends SyncEngineBase {
   protected override request(signal: AbortSignal, immediate: boolean): Promise<unknown> {
     // Long-poll only once a reply has covered the whole list; while the window grows, ask at once.
     const timeout =
-      this.currentPos === undefined || immediate || !this.isLastReplyCovering
+      this.currentPos === undefined || immediate || !this.isLastReplyCovering || this.isRepollNeeded
         ? 0
         : (this.options.pollTimeoutMs ?? 30_000);
+    this.isRepollNeeded = false;
     this.inFlight = { pos: this.currentPos, windowEnd: this.windowEnd };
     return this.client.request('POST', SLIDING_SYNC_PATH, {
       query: { pos: this.currentPos, timeout },
@@ -129,6 +141,10 @@ export class SlidingSyncEngine extends SyncEngineBase {
       timeoutMs: timeout + (this.options.requestTimeoutMarginMs ?? 30_000),
       maxRateLimitRetries: 0,
     });
+  }
+
+  protected override hasPosition(): boolean {
+    return this.currentPos !== undefined;
   }
 
   protected override resetPosition(): boolean {
@@ -260,7 +276,12 @@ export class SlidingSyncEngine extends SyncEngineBase {
     if (typeof raw.is_dm === 'boolean') fields.isDm = raw.is_dm;
     if (Array.isArray(raw.required_state)) {
       for (const ev of raw.required_state as unknown[]) {
-        if (!isRecord(ev) || ev.state_key !== '' || !isRecord(ev.content)) continue;
+        if (!isRecord(ev) || !isRecord(ev.content)) continue;
+        if (ev.type === 'm.room.member' && ev.state_key === this.client.userId) {
+          if (raw.initial !== true && prev) this.isRepollNeeded = true;
+          continue;
+        }
+        if (ev.state_key !== '') continue;
         if (ev.type === 'm.room.canonical_alias') {
           const alias = ev.content.alias;
           if (typeof alias === 'string' && alias !== '') fields.canonicalAlias = alias;

@@ -94,7 +94,11 @@ describe('V3SyncEngine', () => {
       room: { timeline: unknown };
     };
     expect(filter.presence).toEqual({ types: [] });
-    expect(filter.room.timeline).toEqual({ limit: 0, types: [] });
+    // One membership/naming event per room keeps joins, leaves and renames visible (see accountDataFilter).
+    expect(filter.room.timeline).toEqual({
+      limit: 1,
+      types: ['m.room.member', 'm.room.name', 'm.room.canonical_alias', 'm.room.create'],
+    });
     expect(second?.query).toMatchObject({ since: 's1', timeout: '30000' });
     engine.stop();
   });
@@ -117,7 +121,12 @@ describe('V3SyncEngine', () => {
           join: {
             '!a:x': {
               account_data: { events: [{ type: 'org.r', content: { x: 1 } }] },
-              state: { events: [{ type: 'm.room.name', state_key: '', content: { name: 'Renamed' } }] },
+              timeline: {
+                events: [
+                  { type: 'm.room.name', state_key: '', content: { name: 'Renamed' } },
+                  { type: 'm.room.message', content: { body: 'not state' } },
+                ],
+              },
             },
           },
           leave: { '!b:x': {} },

@@ -4,10 +4,10 @@
  *
  * Phases: an initial sync (no `since`) lists every joined room with its account data → snapshot
  * (`global-snapshot`, `room-added` + `room-snapshot` per room, `initial-complete`); then
- * long-polls with `since=<next_batch>` for deltas. The filter drops presence, timeline and
- * ephemeral events; state is limited to `m.room.name` and `m.room.canonical_alias`, and
- * `lazy_load_members` makes Synapse add the room `summary` (heroes as user IDs, member counts),
- * which is enough for the display-name algorithm at little cost.
+ * long-polls with `since=<next_batch>` for deltas. The filter (see {@link accountDataFilter})
+ * drops presence and ephemeral events, keeps one membership/naming event per room in the timeline,
+ * limits state to the naming events, and sets `lazy_load_members` so Synapse adds the room
+ * `summary` (heroes as user IDs, member counts) — enough for the display-name algorithm.
  *
  * Synapse caches identical `/sync` requests for 2 minutes after completion (PROTOCOL §0): the
  * initial sync uses a random `timeout` (Synapse never waits without `since`), and a request whose
@@ -37,17 +37,29 @@ export type V3SyncOptions = SyncEngineOptions & {
 /** Synapse's `sync_response_cache_duration` default plus a margin (PROTOCOL §0). */
 const RESPONSE_CACHE_MS = 130_000;
 
-/** The account-data-only filter of PROTOCOL §4.6. */
+/** State events used to name rooms; `m.room.create` makes a newly joined room non-empty. */
+const NAMING_STATE = ['m.room.name', 'm.room.canonical_alias', 'm.room.create'];
+
+/**
+ * The account-data filter (PROTOCOL §4.6).
+ *
+ * With `includeRoomNames` (the default) the timeline keeps the last membership/naming event of each
+ * room. Observed on Synapse 1.160: with `timeline: {limit: 0, types: []}` a room entry whose events
+ * were all filtered out is dropped from incremental syncs, so newly joined rooms can be missed, a
+ * later `m.room.name` is lost (an empty, unlimited timeline carries no state delta), and leaves are
+ * not reported at all. One matching event per room keeps all three visible at little cost.
+ * Without it, the filter is the minimal one of §4.6: rooms appear by ID when they have account data.
+ */
 export function accountDataFilter(includeRoomNames: boolean): Record<string, unknown> {
   return {
     presence: { types: [] },
     account_data: {},
     room: {
       include_leave: false,
-      timeline: { limit: 0, types: [] },
-      state: includeRoomNames
-        ? { types: ['m.room.name', 'm.room.canonical_alias'], lazy_load_members: true }
-        : { types: [] },
+      timeline: includeRoomNames
+        ? { limit: 1, types: ['m.room.member', ...NAMING_STATE] }
+        : { limit: 0, types: [] },
+      state: includeRoomNames ? { types: NAMING_STATE, lazy_load_members: true } : { types: [] },
       ephemeral: { types: [] },
       account_data: {},
     },
@@ -77,6 +89,11 @@ export class V3SyncEngine extends SyncEngineBase {
     return this.since;
   }
 
+  /** The joined rooms currently known, with display names. */
+  get knownRooms(): RoomInfo[] {
+    return [...this.rooms.values()].map((r) => r.info);
+  }
+
   protected override request(signal: AbortSignal, immediate: boolean): Promise<unknown> {
     const random = this.baseOptions.random ?? Math.random;
     const now = this.now();
@@ -95,6 +112,10 @@ export class V3SyncEngine extends SyncEngineBase {
       timeoutMs: timeout + (this.options.requestTimeoutMarginMs ?? 30_000),
       maxRateLimitRetries: 0,
     });
+  }
+
+  protected override hasPosition(): boolean {
+    return this.since !== undefined;
   }
 
   protected override resetPosition(): boolean {
@@ -174,8 +195,8 @@ export class V3SyncEngine extends SyncEngineBase {
       fields.joinedCount = summary['m.joined_member_count'];
     if (typeof summary['m.invited_member_count'] === 'number')
       fields.invitedCount = summary['m.invited_member_count'];
-    const state =
-      isRecord(raw.state) && Array.isArray(raw.state.events) ? (raw.state.events as unknown[]) : [];
+    // State at the timeline's start, then state events inside the timeline, in order.
+    const state = [...eventsOf(raw.state), ...eventsOf(raw.timeline)];
     for (const ev of state) {
       if (!isRecord(ev) || ev.state_key !== '' || !isRecord(ev.content)) continue;
       if (ev.type === 'm.room.name') {
@@ -199,4 +220,8 @@ export class V3SyncEngine extends SyncEngineBase {
     else if (JSON.stringify(prev.info) !== JSON.stringify(info))
       batch.push({ kind: 'room-updated', room: info });
   }
+}
+
+function eventsOf(section: unknown): unknown[] {
+  return isRecord(section) && Array.isArray(section.events) ? (section.events as unknown[]) : [];
 }

@@ -141,7 +141,16 @@ async function seed(user: TestUser): Promise<void> {
   await putAccountData(user, 'm.ignored_user_list', { ignored_users: {} });
 
   // Per-device entries stored in global account data, as Element does, for a real second device.
-  const phone = await loginAsNewDevice(user, 'Demo phone');
+  // Reuse the demo's "phone" on re-runs instead of piling up devices.
+  const { devices } = await api<{ devices: { device_id: string; display_name?: string }[] }>(
+    user,
+    'GET',
+    '/v3/devices',
+  );
+  const existingPhone = devices.find((d) => d.display_name === 'Demo phone');
+  const phone = existingPhone
+    ? { ...user, deviceId: existingPhone.device_id }
+    : await loginAsNewDevice(user, 'Demo phone');
   await putAccountData(user, `io.element.matrix_client_information.${phone.deviceId}`, {
     name: 'Element',
     version: '1.11.90',
@@ -156,7 +165,18 @@ async function seed(user: TestUser): Promise<void> {
     version: '1.11.2',
   });
 
-  // A deleted entry (MSC3391 DELETE, enabled on the demo server): it stays visible as a tombstone.
+  // Deleted entries (MSC3391 DELETE, enabled on the demo server). The room one shows as a tombstone
+  // on every sign-in: Synapse's sliding sync sends deleted room types as {} on a room's first send
+  // (PROTOCOL §3). The global one is a tombstone only while the app watches it change.
+  const deletedIn = rooms[0];
+  if (deletedIn !== undefined) {
+    await putAccountData(user, 'org.example.retired_room_setting', { muted: true }, deletedIn);
+    await api(
+      user,
+      'DELETE',
+      `/unstable/org.matrix.msc3391/user/${enc(user.userId)}/rooms/${enc(deletedIn)}/account_data/org.example.retired_room_setting`,
+    );
+  }
   await putAccountData(user, 'org.example.obsolete_setting', { enabled: true, note: 'about to be deleted' });
   await api(
     user,
@@ -174,6 +194,8 @@ async function main(): Promise<void> {
   const user = await demoUser();
   log(`seeding ${user.userId}…`);
   await seed(user);
+  // The seeder's own device is not part of the demo.
+  await api(user, 'POST', '/v3/logout', {});
 
   const port = process.env.PORT ?? '5173';
   const server = spawn('npx', ['vite', '--port', port, '--strictPort', '--host', '127.0.0.1'], {

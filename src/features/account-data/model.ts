@@ -8,6 +8,7 @@
  */
 import type { JsonObject, RoomInfo, SyncEvent } from '../../matrix/types.ts';
 import { isEmptyContent } from '../../matrix/json.ts';
+import { formatContent } from '../../editor/json-text.ts';
 
 /** One account-data entry in one scope. */
 export type Entry = {
@@ -43,10 +44,8 @@ export const emptyRooms: RoomsData = { order: [], byId: new Map(), isComplete: f
 
 const encoder = new TextEncoder();
 
-/** Pretty-prints content for display (2-space indent). Content itself is never reshaped. */
-export function formatContent(content: JsonObject): string {
-  return JSON.stringify(content, null, 2);
-}
+/** The editor's own formatting, so a clean editor is byte-identical to the cached text. */
+export { formatContent };
 
 /** Builds a live entry. */
 export function liveEntry(type: string, content: JsonObject, changedAt?: number): Entry {

@@ -6,6 +6,7 @@ import { Toaster } from '../components/toaster.tsx';
 import { createQueryClient } from './query-client.ts';
 import { createSessionStore } from './session-store.ts';
 import { InspectorShell } from './inspector-shell.tsx';
+import { ErrorBoundary } from '../components/error-boundary.tsx';
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -23,7 +24,9 @@ export function App() {
           sessionStore={sessionStore}
         />
       ) : (
-        <SignInPage onSignedIn={signedIn} {...(notice ? { notice } : {})} />
+        <ErrorBoundary area="Sign-in">
+          <SignInPage onSignedIn={signedIn} {...(notice ? { notice } : {})} />
+        </ErrorBoundary>
       )}
       <Toaster />
     </QueryClientProvider>

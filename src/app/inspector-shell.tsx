@@ -12,6 +12,7 @@ import { AccountDataView } from '../features/account-data/account-data-view.tsx'
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
 import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
+import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { connectSyncToCaches } from './sync-bridge.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -106,7 +107,9 @@ export function InspectorShell({ session, sessionStore }: InspectorShellProps) {
           Could not start syncing: {startError}
         </p>
       ) : null}
-      <AccountDataView client={client} pending={pending} />
+      <ErrorBoundary area="The account data view">
+        <AccountDataView client={client} pending={pending} />
+      </ErrorBoundary>
     </div>
   );
 }

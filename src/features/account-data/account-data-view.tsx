@@ -13,6 +13,7 @@ import { Badge } from '../../components/badge.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { preloadJsonEditor } from '../../editor/json-editor.tsx';
+import { ErrorBoundary } from '../../components/error-boundary.tsx';
 import { accountDataKeys, accountDataQueries } from './queries.ts';
 import {
   buildTreeRows,
@@ -204,16 +205,18 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
         ) : null}
       </aside>
       <main className="inspector__main">
-        <DetailPane
-          row={selected}
-          client={client}
-          pending={pending}
-          draftsDb={draftsDb}
-          global={global}
-          rooms={rooms}
-          roomCount={rooms?.order.length}
-          roomsComplete={rooms?.isComplete ?? false}
-        />
+        <ErrorBoundary area="The entry pane" resetKey={selectedId}>
+          <DetailPane
+            row={selected}
+            client={client}
+            pending={pending}
+            draftsDb={draftsDb}
+            global={global}
+            rooms={rooms}
+            roomCount={rooms?.order.length}
+            roomsComplete={rooms?.isComplete ?? false}
+          />
+        </ErrorBoundary>
       </main>
       {isNewEntryOpen ? (
         <NewEntryDialog

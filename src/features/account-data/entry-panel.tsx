@@ -68,6 +68,14 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
     storedDraft && storedDraft.baseText !== entry.text ? entry.text : null,
   );
   const [dialog, setDialog] = useState<Dialog>(null);
+  // The entry was deleted (here or elsewhere) while the editor held unsaved changes. The draft text
+  // equals nothing the server has, so the editor cannot detect this itself: compare during render.
+  const [wasDeleted, setWasDeleted] = useState(entry.isDeleted);
+  const [isDeletedUnderDraft, setIsDeletedUnderDraft] = useState(false);
+  if (wasDeleted !== entry.isDeleted) {
+    setWasDeleted(entry.isDeleted);
+    setIsDeletedUnderDraft(entry.isDeleted && isDirty);
+  }
   // The draft text shown in the conflict diff, captured when the dialog opens (refs are not read during render).
   const [draftSnapshot, setDraftSnapshot] = useState('');
   const [writeError, setWriteError] = useState<string | null>(null);
@@ -86,8 +94,11 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
   const badges = entryBadges(scope, entry);
   const description = describeType(entry.type);
   const documentUri = useMemo(() => modelUriFor(scope, entry.type), [scope, entry.type]);
-  // The initial text is read once per document: a restored draft wins over the server value.
-  const [initialText] = useState(() => storedDraft?.text);
+  // What the editor shows when clean: the live content, or a tombstone's last known content.
+  const baseText = entry.isDeleted ? formatContent(entry.lastContent ?? {}) : entry.text;
+  // Read by the editor once per mount: a stored draft wins over the server value. Read from the store
+  // (not captured once) so that hiding and revealing a secret brings the draft back.
+  const initialText = storedDraft?.text;
 
   // Mirror the draft into IndexedDB, debounced; drop it when the editor is clean again. A pending
   // save is flushed (not dropped) when the panel closes, so switching entries never loses an edit.
@@ -126,10 +137,10 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
 
   const onTextChange = useCallback(
     (text: string) => {
-      if (text === entry.text) discardDraft();
-      else persistDraft(text, entry.text);
+      if (text === baseText) discardDraft();
+      else persistDraft(text, baseText);
     },
-    [discardDraft, entry.text, persistDraft],
+    [baseText, discardDraft, persistDraft],
   );
 
   const onDirtyChange = useCallback(
@@ -194,7 +205,7 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
       { scope, type: entry.type },
       {
         onSuccess: (result) => {
-          discardDraft();
+          // An unsaved draft survives the delete (the banner offers to recreate the entry with it).
           setNotice(
             result.method === 'DELETE'
               ? 'Deleted with DELETE (MSC3391).'
@@ -219,17 +230,30 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
   const keepMine = () => {
     setConflictText(null);
     const text = editor.current?.getText();
-    if (text !== undefined) persistDraft(text, entry.text);
+    if (text !== undefined) persistDraft(text, baseText);
+  };
+
+  const discardMine = () => {
+    editor.current?.setText(baseText);
+    setConflictText(null);
+    setIsDeletedUnderDraft(false);
+    discardDraft();
+  };
+
+  const hideSecret = () => {
+    // Keep an unsaved edit: store it now, so the editor shows it again on Reveal.
+    const text = editor.current?.getText();
+    if (text !== undefined && text !== baseText) {
+      persistDraft(text, baseText);
+      flushDraft();
+    }
+    actions.secretHidden(rowKey);
   };
 
   const isBusy = setMutation.isPending || deleteMutation.isPending;
+  // A deleted entry can be saved again (recreated) from an unsaved draft.
   const canSave =
-    !isReadOnly &&
-    !entry.isDeleted &&
-    isDirty &&
-    !isBusy &&
-    validation?.isObject !== false &&
-    (!isSecret || isRevealed);
+    !isReadOnly && isDirty && !isBusy && validation?.isObject !== false && (!isSecret || isRevealed);
 
   return (
     <section className="entry-panel" aria-label={`Entry ${entry.type}`}>
@@ -284,6 +308,19 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
           {entry.lastContent
             ? 'This entry was deleted. Its last known content is shown below.'
             : 'This entry was deleted before this session saw its content.'}
+        </Banner>
+      ) : null}
+      {isDeletedUnderDraft && isDirty ? (
+        <Banner
+          tone="warning"
+          title="Deleted while you had unsaved changes"
+          actions={
+            <button type="button" className="button button--secondary" onClick={discardMine}>
+              Discard my draft
+            </button>
+          }
+        >
+          Your draft was kept. Save recreates the entry with it.
         </Banner>
       ) : null}
       {conflictText !== null ? (
@@ -357,11 +394,9 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
           <JsonEditor
             ref={editor}
             documentUri={documentUri}
-            serverText={
-              pinnedServerText ?? (entry.isDeleted ? formatContent(entry.lastContent ?? {}) : entry.text)
-            }
-            {...(initialText !== undefined && !entry.isDeleted ? { initialText } : {})}
-            readOnly={isReadOnly || entry.isDeleted}
+            serverText={pinnedServerText ?? baseText}
+            {...(initialText !== undefined ? { initialText } : {})}
+            readOnly={isReadOnly || (entry.isDeleted && !isDirty)}
             ariaLabel={`Content of ${entry.type}`}
             height="100%"
             onDirtyChange={onDirtyChange}
@@ -376,13 +411,7 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
 
       <footer className="entry-panel__actions">
         {isSecret && isRevealed ? (
-          <button
-            type="button"
-            className="button button--ghost"
-            onClick={() => {
-              actions.secretHidden(rowKey);
-            }}
-          >
+          <button type="button" className="button button--ghost" onClick={hideSecret}>
             Hide
           </button>
         ) : null}
@@ -391,11 +420,7 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
           type="button"
           className="button button--secondary"
           disabled={!isDirty || isBusy}
-          onClick={() => {
-            editor.current?.setText(entry.text);
-            setConflictText(null);
-            discardDraft();
-          }}
+          onClick={discardMine}
         >
           Revert
         </button>

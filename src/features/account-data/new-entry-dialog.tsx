@@ -57,14 +57,16 @@ export function NewEntryDialog({ global, rooms, defaultScope, onCancel, onCreate
     scopeValue === '' ? { kind: 'global' } : { kind: 'room', roomId: scopeValue };
   const existing = scope.kind === 'global' ? global : rooms?.byId.get(scope.roomId)?.data;
   const problem = newEntryProblem({ scope, type, contentText, existing });
-  const isSecret = type.trim() !== '' && isSecretType(type.trim());
+  const parsedContent = parseContent(contentText);
+  // Same rule as the entry panel: secret by type prefix, or by an `encrypted` object in the content.
+  const isSecret =
+    type.trim() !== '' && isSecretType(type.trim(), parsedContent.ok ? parsedContent.value : undefined);
   const typedOk = !isSecret || typed === type;
 
   const submit = () => {
     setIsSubmitted(true);
     if (problem || !typedOk) return;
-    const parsed = parseContent(contentText);
-    if (parsed.ok) onCreate(scope, type, parsed.value);
+    if (parsedContent.ok) onCreate(scope, type, parsedContent.value);
   };
 
   return (

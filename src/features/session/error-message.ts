@@ -5,7 +5,11 @@
 import { DiscoveryError } from '../../matrix/discovery.ts';
 import { ClientRefusedError, MatrixApiError, MatrixNetworkError } from '../../matrix/errors.ts';
 
-export function signInErrorMessage(error: unknown): string {
+/** `method` tells a wrong password (password form) from a refused token (token form). */
+export function signInErrorMessage(
+  error: unknown,
+  method: 'password' | 'token' | 'discovery' = 'password',
+): string {
   if (error instanceof DiscoveryError) return error.message;
   if (error instanceof ClientRefusedError) return error.message;
   if (error instanceof MatrixNetworkError) {
@@ -16,7 +20,9 @@ export function signInErrorMessage(error: unknown): string {
   if (error instanceof MatrixApiError) {
     switch (error.errcode) {
       case 'M_FORBIDDEN':
-        return 'Wrong username or password.';
+        return method === 'password'
+          ? 'Wrong username or password.'
+          : `The homeserver refused: ${error.serverMessage || 'forbidden'}.`;
       case 'M_USER_DEACTIVATED':
         return 'This account has been deactivated.';
       case 'M_USER_LOCKED':

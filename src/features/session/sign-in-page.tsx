@@ -74,7 +74,7 @@ export function SignInPage({ onSignedIn, notice }: SignInPageProps) {
           <p className="hint">A homeserver URL, a server name, or your full user ID.</p>
           {discover.isError ? (
             <p className="banner banner--error" role="alert">
-              {signInErrorMessage(discover.error)}
+              {signInErrorMessage(discover.error, 'discovery')}
             </p>
           ) : null}
         </form>
@@ -226,7 +226,7 @@ function AccessTokenMethod(props: { baseUrl: string; onSignedIn: (s: Session) =>
       </p>
       {signIn.isError ? (
         <p className="banner banner--error" role="alert">
-          {signInErrorMessage(signIn.error)}
+          {signInErrorMessage(signIn.error, 'token')}
         </p>
       ) : null}
       <button type="submit" className="button button--secondary" disabled={signIn.isPending}>

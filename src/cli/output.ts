@@ -4,6 +4,7 @@
  */
 import type { SyncEngineKind } from '../matrix/sync/create-sync.ts';
 import type { JsonObject, SyncEvent } from '../matrix/types.ts';
+import { jsonEqual } from '../matrix/json.ts';
 
 /** The `dump` document. Keys are sorted so dumps diff cleanly. */
 export type DumpDocument = {
@@ -147,5 +148,54 @@ export function watchRecord(
       return state.isInitialIncluded ? { event: 'initial-complete', room_count: event.roomCount } : null;
     case 'status':
       return null;
+  }
+}
+
+/**
+ * Drops repeats from `watch`: Synapse may deliver the same account-data value more than once (it
+ * re-emits unchanged content, and a re-sent position replays its delta), and a watch log should
+ * show each change once. Snapshots seed what is known; a change equal to the known value, or a
+ * deletion of something already deleted, is a repeat.
+ */
+export class WatchDeduper {
+  private readonly known = new Map<string, JsonObject | null>();
+
+  private static key(scope: string, type: string): string {
+    return `${scope}\u0000${type}`;
+  }
+
+  /** Feeds one event; returns true when it repeats what was already reported or known. */
+  isRepeat(event: SyncEvent): boolean {
+    switch (event.kind) {
+      case 'global-snapshot':
+        for (const [type, content] of Object.entries(event.data))
+          this.known.set(WatchDeduper.key('global', type), content);
+        return false;
+      case 'room-snapshot': {
+        for (const [type, content] of Object.entries(event.data)) {
+          this.known.set(WatchDeduper.key(`room:${event.roomId}`, type), content);
+        }
+        for (const type of event.deleted)
+          this.known.set(WatchDeduper.key(`room:${event.roomId}`, type), null);
+        return false;
+      }
+      case 'changed':
+      case 'deleted': {
+        const scope =
+          event.scope.kind === 'global'
+            ? 'global'
+            : event.scope.kind === 'room'
+              ? `room:${event.scope.roomId}`
+              : `device:${event.scope.deviceId}`;
+        const key = WatchDeduper.key(scope, event.type);
+        const next = event.kind === 'changed' ? event.content : null;
+        const previous = this.known.get(key);
+        this.known.set(key, next);
+        if (previous === undefined) return false;
+        return next === null ? previous === null : previous !== null && jsonEqual(previous, next);
+      }
+      default:
+        return false;
+    }
   }
 }

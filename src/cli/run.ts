@@ -14,7 +14,7 @@ import type { FetchLike } from '../matrix/http.ts';
 import { createAccountDataSync, type CreateSyncOptions } from '../matrix/sync/create-sync.ts';
 import type { AccountDataSync, JsonObject, SyncStatus } from '../matrix/types.ts';
 import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.ts';
-import { AccountDataCollector, buildDumpDocument, watchRecord } from './output.ts';
+import { AccountDataCollector, buildDumpDocument, WatchDeduper, watchRecord } from './output.ts';
 
 /** Process I/O, injectable for tests. */
 export type CliIo = {
@@ -206,6 +206,7 @@ async function watch(client: MatrixClient, args: RunArgs, io: CliIo): Promise<nu
     }),
   );
   let isInitialComplete = false;
+  const deduper = new WatchDeduper();
   return new Promise<number>((resolve) => {
     const finish = (code: number) => {
       offInterrupt();
@@ -215,8 +216,9 @@ async function watch(client: MatrixClient, args: RunArgs, io: CliIo): Promise<nu
     };
     const unsubscribe = engine.subscribe((batch) => {
       for (const event of batch) {
+        const isRepeat = deduper.isRepeat(event);
         const record = watchRecord(event, { isInitialComplete, isInitialIncluded: args.isInitialIncluded });
-        if (record) io.stdout(`${JSON.stringify(record)}\n`);
+        if (record && !isRepeat) io.stdout(`${JSON.stringify(record)}\n`);
         if (event.kind === 'initial-complete') isInitialComplete = true;
         if (event.kind !== 'status') continue;
         if (args.isVerbose) io.stderr(`[sync] ${describeStatus(event.status)}\n`);

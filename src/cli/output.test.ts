@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { WatchDeduper } from './output.ts';
+
+describe('WatchDeduper (regression: watch printed a repeated delivery twice)', () => {
+  it('drops a change equal to the known value, and a second deletion', () => {
+    const d = new WatchDeduper();
+    expect(d.isRepeat({ kind: 'global-snapshot', data: { a: { v: 1 } } })).toBe(false);
+    expect(d.isRepeat({ kind: 'changed', scope: { kind: 'global' }, type: 'a', content: { v: 1 } })).toBe(
+      true,
+    );
+    expect(d.isRepeat({ kind: 'changed', scope: { kind: 'global' }, type: 'a', content: { v: 2 } })).toBe(
+      false,
+    );
+    expect(d.isRepeat({ kind: 'changed', scope: { kind: 'global' }, type: 'a', content: { v: 2 } })).toBe(
+      true,
+    );
+    expect(d.isRepeat({ kind: 'deleted', scope: { kind: 'global' }, type: 'a' })).toBe(false);
+    expect(d.isRepeat({ kind: 'deleted', scope: { kind: 'global' }, type: 'a' })).toBe(true);
+    expect(d.isRepeat({ kind: 'changed', scope: { kind: 'global' }, type: 'a', content: { v: 2 } })).toBe(
+      false,
+    );
+  });
+
+  it('keeps scopes apart and reports first sightings', () => {
+    const d = new WatchDeduper();
+    const room = { kind: 'room', roomId: '!r:x' } as const;
+    expect(
+      d.isRepeat({ kind: 'room-snapshot', roomId: '!r:x', data: { t: { x: 1 } }, deleted: ['gone'] }),
+    ).toBe(false);
+    expect(d.isRepeat({ kind: 'changed', scope: room, type: 't', content: { x: 1 } })).toBe(true);
+    expect(d.isRepeat({ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { x: 1 } })).toBe(
+      false,
+    );
+    expect(d.isRepeat({ kind: 'deleted', scope: room, type: 'gone' })).toBe(true);
+    expect(d.isRepeat({ kind: 'deleted', scope: room, type: 'never-seen' })).toBe(false);
+  });
+});

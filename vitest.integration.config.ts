@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // A real server on a 2-core CI machine: one retry absorbs scheduling hiccups, as Playwright's does.
+    retry: process.env.CI ? 1 : 0,
   },
 });

@@ -13,6 +13,7 @@ export function App() {
   const [sessionStore] = useState(createSessionStore);
   const session = useStore(sessionStore, (s) => s.session);
   const notice = useStore(sessionStore, (s) => s.notice);
+  const resume = useStore(sessionStore, (s) => s.resume);
   const { signedIn } = useStore(sessionStore, (s) => s.actions);
 
   return (
@@ -25,7 +26,12 @@ export function App() {
         />
       ) : (
         <ErrorBoundary area="Sign-in">
-          <SignInPage onSignedIn={signedIn} {...(notice ? { notice } : {})} />
+          <SignInPage
+            key={resume?.deviceId ?? 'new'}
+            onSignedIn={signedIn}
+            {...(notice ? { notice } : {})}
+            {...(resume ? { resume } : {})}
+          />
         </ErrorBoundary>
       )}
       <Toaster />

@@ -206,4 +206,26 @@ describe('SignInPage', () => {
     expect(onSignedIn).not.toHaveBeenCalled();
     expectNoSecretInUrls(hs, ['syt_revoked_token']);
   });
+
+  it('after a soft logout, goes straight to the server and signs in again on the same device (msw homeserver)', async () => {
+    const hs = homeserver();
+    hs.addUser(USER, PASSWORD);
+    const onSignedIn = vi.fn<(session: Session, remember: boolean) => void>();
+    const { user } = renderWithQueryClient(
+      <SignInPage
+        onSignedIn={onSignedIn}
+        notice="Your session expired. Sign in again to continue."
+        resume={{ baseUrl: HS_BASE_URL, userId: USER, deviceId: 'KEEPME' }}
+      />,
+    );
+    const form = await screen.findByRole('form', { name: 'Sign in with password' });
+    expect(within(form).getByRole<HTMLInputElement>('textbox', { name: 'Username' }).value).toBe(USER);
+    await user.type(within(form).getByLabelText('Password'), PASSWORD);
+    await user.click(within(form).getByRole('button', { name: 'Sign in' }));
+    await vi.waitFor(() => {
+      expect(onSignedIn).toHaveBeenCalledOnce();
+    });
+    const logins = hs.requestsMatching({ method: 'POST', path: '/_matrix/client/v3/login' });
+    expect(logins.map((r) => (r.body as { device_id?: string }).device_id)).toEqual(['KEEPME']);
+  });
 });

@@ -3,23 +3,28 @@
  * sign-in methods that server offers. Laid out as a list of methods so SSO and OAuth 2.0 (a later
  * issue) slot in beside password and access token.
  */
-import { useId, useState, type SyntheticEvent } from 'react';
+import { useEffect, useId, useState, type SyntheticEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { discoverHomeserver, getServerCapabilities, type DiscoveryResult } from '../../matrix/discovery.ts';
 import { accessTokenSignIn, passwordSignIn } from '../../matrix/auth.ts';
 import type { ServerCapabilities, Session } from '../../matrix/types.ts';
 import { signInErrorMessage } from './error-message.ts';
 
+/** Signing in again after a soft logout: same server, same user, same device. */
+export type SignInResume = { baseUrl: string; userId: string; deviceId: string };
+
 export type SignInPageProps = {
   onSignedIn: (session: Session, remember: boolean) => void;
+  /** After a soft logout: discover this server at once and re-use the device. */
+  resume?: SignInResume;
   /** Shown above the form, e.g. "Your session expired". */
   notice?: string;
 };
 
 type Server = { discovery: DiscoveryResult; capabilities: ServerCapabilities };
 
-export function SignInPage({ onSignedIn, notice }: SignInPageProps) {
-  const [input, setInput] = useState('');
+export function SignInPage({ onSignedIn, notice, resume }: SignInPageProps) {
+  const [input, setInput] = useState(resume?.baseUrl ?? '');
   const [server, setServer] = useState<Server | null>(null);
   const [remember, setRemember] = useState(true);
   const homeserverId = useId();
@@ -32,6 +37,12 @@ export function SignInPage({ onSignedIn, notice }: SignInPageProps) {
     },
     onSuccess: setServer,
   });
+  // After a soft logout the server is known: go straight to its sign-in methods (once).
+  const resumeUrl = resume?.baseUrl;
+  const { mutate: discoverMutate } = discover;
+  useEffect(() => {
+    if (resumeUrl) discoverMutate(resumeUrl);
+  }, [resumeUrl, discoverMutate]);
 
   const onDiscover = (e: SyntheticEvent) => {
     e.preventDefault();
@@ -102,7 +113,8 @@ export function SignInPage({ onSignedIn, notice }: SignInPageProps) {
                 <li>
                   <PasswordMethod
                     baseUrl={server.discovery.baseUrl}
-                    defaultUser={server.discovery.userId ?? ''}
+                    defaultUser={resume?.userId ?? server.discovery.userId ?? ''}
+                    {...(resume ? { deviceId: resume.deviceId } : {})}
                     onSignedIn={(s) => {
                       onSignedIn(s, remember);
                     }}
@@ -137,13 +149,24 @@ export function SignInPage({ onSignedIn, notice }: SignInPageProps) {
   );
 }
 
-function PasswordMethod(props: { baseUrl: string; defaultUser: string; onSignedIn: (s: Session) => void }) {
+function PasswordMethod(props: {
+  baseUrl: string;
+  defaultUser: string;
+  /** Re-use this device (soft logout keeps the device and its state, PROTOCOL §1.4). */
+  deviceId?: string;
+  onSignedIn: (s: Session) => void;
+}) {
   const [user, setUser] = useState(props.defaultUser);
   const [password, setPassword] = useState('');
   const userId = useId();
   const passwordId = useId();
   const signIn = useMutation({
-    mutationFn: () => passwordSignIn.signIn(props.baseUrl, { user: user.trim(), password }),
+    mutationFn: () =>
+      passwordSignIn.signIn(props.baseUrl, {
+        user: user.trim(),
+        password,
+        ...(props.deviceId ? { deviceId: props.deviceId } : {}),
+      }),
     onSuccess: props.onSignedIn,
   });
   return (

@@ -274,6 +274,84 @@ describe('sliding sync: unknown position', () => {
   });
 });
 
+/** `account_data_key` of a Synapse pos `<conn>/s<room>_<presence>_<typing>_<receipt>_<account_data>_…`. */
+function accountDataKeyOf(pos: string): string | undefined {
+  return pos.split('/')[1]?.split('_')[4];
+}
+
+describe('sliding sync: a write racing a sync computation', () => {
+  // Synapse 1.160 stamps a reply with the stream token taken when it *started* computing it
+  // (handlers/sliding_sync/__init__.py wait_for_sync_for_user → next_pos=to_token), but reads
+  // account data with no upper bound (storage/databases/main/account_data.py
+  // get_updated_global_account_data_for_user: `stream_id > from`; extensions.py marks it
+  // "TODO: This should take into account the `from_token` and `to_token`"). A write committed
+  // meanwhile is in this reply AND in the next one. The engine must pass the repeat on unchanged
+  // (consumers are idempotent) and must itself never re-send a position or overlap requests.
+  it('chains every pos and keeps one request in flight; repeats carry the same content', async () => {
+    const user = await createUser(homeserver('main'), { prefix: 'ss-race' });
+    await createRoom(user, { name: 'Race room' });
+    type Exchange = { pos: string | null; timeout: string | null; replyPos?: string; globalTypes?: string[] };
+    const exchanges: Exchange[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let written: Promise<void> | undefined;
+    const fetchImpl: FetchLike = async (input, init) => {
+      const url = new URL(input);
+      if (url.pathname !== SLIDING_PATH) return fetch(input, init);
+      const exchange: Exchange = {
+        pos: url.searchParams.get('pos'),
+        timeout: url.searchParams.get('timeout'),
+      };
+      exchanges.push(exchange);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      // Write while Synapse computes the first long-poll's immediate answer (the CLI `watch` race).
+      if (exchange.pos !== null && exchange.timeout !== '0' && !written) {
+        written = putAccountData(user, 'org.example.race', { n: 1 });
+      }
+      try {
+        const response = await fetch(input, init);
+        const body = (await response.clone().json()) as {
+          pos?: string;
+          extensions?: { account_data?: { global?: { type: string }[] } };
+        };
+        if (body.pos !== undefined) exchange.replyPos = body.pos;
+        exchange.globalTypes = body.extensions?.account_data?.global?.map((e) => e.type) ?? [];
+        return response;
+      } finally {
+        inFlight--;
+      }
+    };
+    const { log } = startSliding(user, {}, fetchImpl);
+    await log.next(
+      isKind('changed', (e) => e.type === 'org.example.race'),
+      10_000,
+      'changed',
+    );
+    await written;
+    // Give a possible repeat (the next long-poll answers at once) time to arrive.
+    await putAccountData(user, 'org.example.marker', { done: true });
+    await log.next(
+      isKind('changed', (e) => e.type === 'org.example.marker'),
+      5_000,
+      'marker',
+    );
+
+    expect(maxInFlight).toBe(1);
+    const replied = exchanges.filter((e) => e.replyPos !== undefined);
+    for (let i = 1; i < replied.length; i++) expect(replied[i]!.pos).toBe(replied[i - 1]!.replyPos);
+
+    const changes = log.of('changed').filter((e) => e.type === 'org.example.race');
+    expect(changes.map((e) => e.content)).toEqual(changes.map(() => ({ n: 1 })));
+    const carriers = replied.filter((e) => e.globalTypes?.includes('org.example.race'));
+    expect(carriers).toHaveLength(changes.length);
+    if (carriers.length > 1) {
+      // The repeat is Synapse's: the first carrier did not advance the account-data position.
+      expect(accountDataKeyOf(carriers[0]!.replyPos!)).toBe(accountDataKeyOf(carriers[0]!.pos!));
+    }
+  });
+});
+
 describe('/v3/sync fallback', () => {
   it('delivers changes, deletions (PUT {}) and joined rooms', async () => {
     const user = await createUser(homeserver('nodelete'), { prefix: 'v3' });

@@ -30,6 +30,15 @@
  * a request without `account_data` would lose the global changes covered by its new `pos`.
  * `conn_id` is unique per instance (per tab), so two tabs never share or reset one connection's
  * state (PROTOCOL §4.1).
+ *
+ * **Repeats are normal.** Synapse 1.160 stamps a reply with the stream token taken when it began
+ * computing it (`handlers/sliding_sync/__init__.py`: `next_pos=SlidingSyncStreamToken(to_token, …)`)
+ * but reads account data with no upper bound (`storage/databases/main/account_data.py`
+ * `get_updated_global_account_data_for_user` / `…_room_…`: `stream_id > from`). A write committed
+ * during that computation is in the reply *and*, because the returned `pos` predates it, in the next
+ * one. The engine passes such repeats on unchanged (its requests never overlap and each uses the
+ * previous reply's `pos`); the repeat always carries the current content, so consumers must apply
+ * `changed`/`deleted` idempotently (see `integration/sync.test.ts`, "a write racing a sync computation").
  */
 import type { MatrixClient } from '../client.ts';
 import { SLIDING_SYNC_PATH } from '../endpoints.ts';

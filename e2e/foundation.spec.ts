@@ -1,4 +1,5 @@
 import { test, expect, monacoChunkFiles } from './fixtures.ts';
+import { InspectorPage, SignInPage } from './pages.ts';
 
 test.describe('foundation', () => {
   test('the served app shows the sign-in page', async ({ page }) => {
@@ -47,5 +48,25 @@ test.describe('foundation', () => {
     await page.waitForLoadState('networkidle');
     expect(scripts.length).toBeGreaterThan(0);
     for (const file of monaco) expect(scripts).not.toContain(`/${file}`);
+  });
+
+  test('the Monaco chunk and its JSON worker are fetched once the editor is needed', async ({
+    page,
+    user,
+  }) => {
+    const monaco = monacoChunkFiles();
+    const loaded: string[] = [];
+    page.on('request', (req) => {
+      loaded.push(new URL(req.url()).pathname);
+    });
+    await new SignInPage(page).signInWithPassword(user);
+    const inspector = new InspectorPage(page);
+    await inspector.waitLive();
+    await inspector.open('m.push_rules');
+    await expect(inspector.editor('m.push_rules')).toBeAttached();
+    await expect
+      .poll(() => loaded.filter((p) => monaco.some((file) => p === `/${file}`)).length)
+      .toBeGreaterThan(0);
+    await expect.poll(() => loaded.some((p) => /json\.worker/.test(p))).toBe(true);
   });
 });

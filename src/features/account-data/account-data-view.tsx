@@ -123,15 +123,14 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
         case 'room':
         case 'device':
           return (
-            <span
-              className="tree-row__summary"
-              title={row.kind === 'room' ? row.room.info.roomId : undefined}
-            >
-              {row.summary}
+            <>
               {row.kind === 'room' ? (
-                <span className="tree-row__secondary"> · {row.room.info.roomId}</span>
+                <span className="tree-row__secondary" title={row.room.info.roomId}>
+                  {row.room.info.roomId}
+                </span>
               ) : null}
-            </span>
+              <span className="tree-row__summary">{row.summary}</span>
+            </>
           );
         case 'message':
           return null;

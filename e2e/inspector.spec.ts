@@ -158,7 +158,8 @@ test.describe('editing', () => {
     // Edit with diff confirmation
     await inspector.open('org.example.created');
     await inspector.replaceText('org.example.created', '{"colour": "blue"}');
-    await inspector.button('Save').click();
+    // Ctrl/Cmd+S from inside Monaco saves like the Save button.
+    await page.keyboard.press('ControlOrMeta+s');
     const confirm = inspector.dialog(/^Save org\.example\.created/);
     await expect(confirm).toBeVisible();
     await expect(confirm.getByLabel('Changes to org.example.created')).toBeVisible();

@@ -681,4 +681,14 @@ describe('EntryPanel: regressions found by the component tests', () => {
     expect(screen.queryByText('Deleted while you had unsaved changes')).toBeNull();
     expect(button('Revert').disabled).toBe(true);
   });
+
+  it('Ctrl+S opens the save confirmation, and does nothing when there is nothing to save (msw homeserver)', async () => {
+    const { editor, user } = await setup({ type: 'm.direct', content: DIRECT });
+    editor().focus();
+    await user.keyboard('{Control>}s{/Control}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await typeDraft(user, editor(), '{"x": 1}');
+    await user.keyboard('{Control>}s{/Control}');
+    expect(screen.getByRole('dialog', { name: 'Save m.direct?' })).toBeDefined();
+  });
 });

@@ -256,7 +256,18 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
     !isReadOnly && isDirty && !isBusy && validation?.isObject !== false && (!isSecret || isRevealed);
 
   return (
-    <section className="entry-panel" aria-label={`Entry ${entry.type}`}>
+    <section
+      className="entry-panel"
+      aria-label={`Entry ${entry.type}`}
+      aria-keyshortcuts="Control+S Meta+S"
+      onKeyDown={(e) => {
+        // Ctrl/Cmd+S saves (through the same diff confirmation), as in any editor.
+        if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          if (canSave && dialog === null) beginSave();
+        }
+      }}
+    >
       <header className="entry-panel__header">
         <div className="entry-panel__title-row">
           <h2 className="entry-panel__title">{entry.type}</h2>

@@ -118,19 +118,17 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   const globalAll = input.global ? entriesOf(input.global, showDeleted) : [];
   const globalShown = isFiltering ? globalAll.filter((e) => matches(e, needle)) : globalAll;
   const globalExpanded = isFiltering ? globalShown.length > 0 : input.expanded.has(GROUP_IDS.global);
-  rows.push({
-    kind: 'group',
-    group: 'global',
-    id: GROUP_IDS.global,
-    level: 1,
-    label: 'Global',
-    summary: `${isFiltering ? `${globalShown.length} of ${globalAll.length}` : globalAll.length} entries`,
-    expandable: true,
-    expanded: globalExpanded,
-    setSize: 3,
-    posInSet: 1,
-    count: globalShown.length,
-  });
+  const countText = (shown: number, all: number, noun: string) =>
+    `${isFiltering ? `${shown} of ${all}` : all} ${noun}`;
+  rows.push(
+    groupRow(
+      'global',
+      'Global',
+      countText(globalShown.length, globalAll.length, 'entries'),
+      globalExpanded,
+      globalShown.length,
+    ),
+  );
   if (globalExpanded) {
     if (!input.global) rows.push(messageRow('msg:global', 'Waiting for the first sync…', 2));
     else if (globalShown.length === 0)
@@ -154,19 +152,15 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     if (hits.length > 0 || nameMatch) roomsShown.push({ room, entries: hits, total: all.length });
   }
   const roomsExpanded = isFiltering ? roomsShown.length > 0 : input.expanded.has(GROUP_IDS.rooms);
-  rows.push({
-    kind: 'group',
-    group: 'rooms',
-    id: GROUP_IDS.rooms,
-    level: 1,
-    label: 'Rooms',
-    summary: `${isFiltering ? `${roomsShown.length} of ${rooms.length}` : rooms.length} rooms`,
-    expandable: true,
-    expanded: roomsExpanded,
-    setSize: 3,
-    posInSet: 2,
-    count: roomsShown.length,
-  });
+  rows.push(
+    groupRow(
+      'rooms',
+      'Rooms',
+      countText(roomsShown.length, rooms.length, 'rooms'),
+      roomsExpanded,
+      roomsShown.length,
+    ),
+  );
   if (roomsExpanded) {
     if (!input.rooms) rows.push(messageRow('msg:rooms', 'Waiting for the first sync…', 2));
     else if (roomsShown.length === 0)
@@ -203,19 +197,15 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       )
     : devices;
   const devicesExpanded = isFiltering ? devicesShown.length > 0 : input.expanded.has(GROUP_IDS.devices);
-  rows.push({
-    kind: 'group',
-    group: 'devices',
-    id: GROUP_IDS.devices,
-    level: 1,
-    label: 'Devices',
-    summary: `${devices.length} ${devices.length === 1 ? 'device' : 'devices'}`,
-    expandable: true,
-    expanded: devicesExpanded,
-    setSize: 3,
-    posInSet: 3,
-    count: devicesShown.length,
-  });
+  rows.push(
+    groupRow(
+      'devices',
+      'Devices',
+      `${devices.length} ${devices.length === 1 ? 'device' : 'devices'}`,
+      devicesExpanded,
+      devicesShown.length,
+    ),
+  );
   if (devicesExpanded) {
     if (!input.devices) rows.push(messageRow('msg:devices', 'Loading devices…', 2));
     devicesShown.forEach((device, i) => {
@@ -238,6 +228,30 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     rows.push(messageRow('msg:filter', `Nothing matches “${input.filter.trim()}”`, 1));
   }
   return rows;
+}
+
+const GROUP_ORDER: readonly GroupId[] = ['global', 'rooms', 'devices'];
+
+function groupRow(
+  group: GroupId,
+  label: string,
+  summary: string,
+  expanded: boolean,
+  count: number,
+): AccountDataRow {
+  return {
+    kind: 'group',
+    group,
+    id: GROUP_IDS[group],
+    level: 1,
+    label,
+    summary,
+    expandable: true,
+    expanded,
+    setSize: GROUP_ORDER.length,
+    posInSet: GROUP_ORDER.indexOf(group) + 1,
+    count,
+  };
 }
 
 function messageRow(id: string, text: string, level: number): AccountDataRow {

@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test, expect } from './fixtures.ts';
 import { InspectorPage, SignInPage } from './pages.ts';
 import {
@@ -37,6 +39,26 @@ test.describe('sign-in', () => {
   test('an unreachable server gets a clear message', async ({ page }) => {
     await new SignInPage(page).chooseServer('http://127.0.0.1:9');
     await expect(page.getByRole('alert').filter({ hasText: /could not reach/i })).toBeVisible();
+  });
+
+  test('a server that refuses cross-origin requests (no CORS headers) gets a clear message', async ({
+    page,
+  }) => {
+    // A real HTTP server answering /versions like a homeserver, but without Access-Control-Allow-Origin:
+    // the browser blocks the response, exactly as with a misconfigured reverse proxy.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ versions: ['v1.12'], unstable_features: {} }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await new SignInPage(page).chooseServer(`http://127.0.0.1:${port}`);
+      await expect(page.getByRole('alert').filter({ hasText: /CORS/ })).toBeVisible();
+      await expect(page.getByRole('form', { name: 'Sign in with password' })).toHaveCount(0);
+    } finally {
+      server.close();
+    }
   });
 
   test('signs in with a password, shows who and where, and signs out (revoking the device)', async ({

@@ -208,7 +208,7 @@ async function main(): Promise<void> {
       '',
       'Account Data Inspector demo is ready.',
       `  App:         ${url}`,
-      `  Homeserver:  ${user.homeserver.baseUrl}`,
+      `  Homeserver:  ${user.homeserver.baseUrl}  (or type the user ID ${user.userId})`,
       `  Username:    ${DEMO_LOCALPART}`,
       `  Password:    ${DEMO_PASSWORD}`,
       '',

@@ -90,12 +90,23 @@ provision() {
 
 in_chroot() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
+# Bump when the generated configuration changes: older data dirs are then rebuilt from scratch.
+CONFIG_VERSION=2
+
+# The server name carries the port (`localhost:8008`), so a user ID such as `@alice:localhost:8008`
+# can be discovered for real: Synapse serves /.well-known/matrix/client (serve_client_wellknown)
+# on that very address, pointing at public_baseurl.
+server_name_of() { echo "localhost:$(port_of "$1")"; }
+
 configure() {
   local name=$1 port features data
   port=$(port_of "$name"); features=$(features_of "$name"); data="/data/$name"
-  if [ -f "$ROOTFS$data/homeserver.yaml" ] && [ -f "$ROOTFS$data/.configured" ]; then return 0; fi
+  if [ -f "$ROOTFS$data/homeserver.yaml" ] && [ "$(cat "$ROOTFS$data/.configured" 2>/dev/null)" = "$CONFIG_VERSION" ]; then
+    return 0
+  fi
+  rm -rf "${ROOTFS:?}$data"
   mkdir -p "$ROOTFS$data"
-  in_chroot sh -c "cd $data && python3 -m synapse.app.homeserver --server-name localhost \
+  in_chroot sh -c "cd $data && python3 -m synapse.app.homeserver --server-name '$(server_name_of "$name")' \
       --config-path $data/homeserver.yaml --generate-config --report-stats=no" >/dev/null
   # Edit the generated YAML as data (it does not end in a newline, so appending text would corrupt
   # its last line). Test server only: open registration, no federation key servers, no rate limits.
@@ -136,8 +147,10 @@ with open(path, "w") as f:
     f.write("\n")
 PY
   # Quieter log: warnings only, to a file inside the data dir.
-  sed -i 's/^\(\s*level:\s*\)INFO/\1WARNING/' "$ROOTFS$data/localhost.log.config" 2>/dev/null || true
-  touch "$ROOTFS$data/.configured"
+  for log_config in "$ROOTFS$data"/*.log.config; do
+    sed -i 's/^\(\s*level:\s*\)INFO/\1WARNING/' "$log_config"
+  done
+  echo "$CONFIG_VERSION" >"$ROOTFS$data/.configured"
 }
 
 secret_of() {
@@ -202,7 +215,7 @@ write_env() {
       [ -f "$ROOTFS/data/$name/homeserver.yaml" ] || continue
       echo "HS_${upper}_URL=$(url_of "$name")"
       echo "HS_${upper}_SECRET=$(secret_of "$name")"
-      echo "HS_${upper}_SERVER_NAME=localhost"
+      echo "HS_${upper}_SERVER_NAME=$(server_name_of "$name")"
     done
   } >"$ENV_FILE"
 }

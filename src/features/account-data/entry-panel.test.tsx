@@ -691,4 +691,14 @@ describe('EntryPanel: regressions found by the component tests', () => {
     await user.keyboard('{Control>}s{/Control}');
     expect(screen.getByRole('dialog', { name: 'Save m.direct?' })).toBeDefined();
   });
+
+  it('Format re-indents the draft and Copy JSON copies what the editor shows (msw homeserver)', async () => {
+    const { editor, user } = await setup({ type: 'm.direct', content: DIRECT });
+    await typeDraft(user, editor(), '{"a":[1,2],"b":{"c":true}}');
+    await user.click(button('Format'));
+    expect(editor().value).toBe('{\n  "a": [\n    1,\n    2\n  ],\n  "b": {\n    "c": true\n  }\n}');
+    await user.click(button('Copy JSON'));
+    expect(await navigator.clipboard.readText()).toBe(editor().value);
+    expect(screen.getByText('Copied the JSON to the clipboard.')).toBeDefined();
+  });
 });

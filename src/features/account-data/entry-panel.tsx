@@ -240,6 +240,18 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
     discardDraft();
   };
 
+  const copyText = () => {
+    const text = editor.current?.getText() ?? baseText;
+    navigator.clipboard.writeText(text).then(
+      () => {
+        setNotice('Copied the JSON to the clipboard.');
+      },
+      () => {
+        setWriteError('The browser did not allow copying to the clipboard.');
+      },
+    );
+  };
+
   const hideSecret = () => {
     // Keep an unsaved edit: store it now, so the editor shows it again on Reveal.
     const text = editor.current?.getText();
@@ -422,9 +434,27 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
 
       <footer className="entry-panel__actions">
         {isSecret && isRevealed ? (
-          <button type="button" className="button button--ghost" onClick={hideSecret}>
+          <button type="button" className="button button--tertiary" onClick={hideSecret}>
             Hide
           </button>
+        ) : null}
+        {!isSecret || isRevealed ? (
+          <>
+            <button
+              type="button"
+              className="button button--tertiary"
+              disabled={isReadOnly || (entry.isDeleted && !isDirty)}
+              onClick={() => {
+                if (editor.current?.format() === false)
+                  setWriteError('Fix the JSON syntax before formatting.');
+              }}
+            >
+              Format
+            </button>
+            <button type="button" className="button button--tertiary" onClick={copyText}>
+              Copy JSON
+            </button>
+          </>
         ) : null}
         <span className="spacer" />
         <button

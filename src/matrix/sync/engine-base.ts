@@ -33,7 +33,15 @@ export type SyncEngineOptions = {
   isOnline?: () => boolean;
   /** Diagnostics: failures that did not stop the loop (one room, a listener, a request). */
   onError?: (error: unknown, context: string) => void;
+  /** Server-side long-poll timeout, ms. Default 30 000. */
+  pollTimeoutMs?: number;
+  /** Client-side HTTP timeout = server timeout + this, ms. Default 30 000. */
+  requestTimeoutMarginMs?: number;
 };
+
+/** Default server-side long-poll timeout, ms. */
+export const DEFAULT_POLL_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MARGIN_MS = 30_000;
 
 /**
  * Equal-jitter exponential backoff: the step doubles per attempt from `baseMs` up to `maxMs`,
@@ -63,6 +71,16 @@ export abstract class SyncEngineBase implements AccountDataSync {
   protected constructor(client: MatrixClient, options: SyncEngineOptions) {
     this.client = client;
     this.baseOptions = options;
+  }
+
+  /** The long-poll timeout for live requests. */
+  protected pollTimeoutMs(): number {
+    return this.baseOptions.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
+  }
+
+  /** The client-side HTTP timeout for a request whose server-side timeout is `timeout`: always longer. */
+  protected requestTimeoutMs(timeout: number): number {
+    return timeout + (this.baseOptions.requestTimeoutMarginMs ?? DEFAULT_REQUEST_TIMEOUT_MARGIN_MS);
   }
 
   /** Current connection status; changes are also emitted as `status` events. */

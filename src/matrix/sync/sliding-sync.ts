@@ -57,10 +57,6 @@ export type SlidingSyncOptions = SyncEngineOptions & {
   windowStep?: number;
   /** Extra window beyond `count` once covered, so new rooms land inside. Default 20. */
   windowHeadroom?: number;
-  /** Server-side long-poll timeout, ms. Default 30 000. */
-  pollTimeoutMs?: number;
-  /** Client-side HTTP timeout = server timeout + this, ms. Default 30 000. */
-  requestTimeoutMarginMs?: number;
   /** Leave invites out of the list (`filters.is_invite: false`); they carry no account data. Default true. */
   excludeInvites?: boolean;
 };
@@ -140,14 +136,14 @@ export class SlidingSyncEngine extends SyncEngineBase {
     const timeout =
       this.currentPos === undefined || immediate || !this.isLastReplyCovering || this.isRepollNeeded
         ? 0
-        : (this.options.pollTimeoutMs ?? 30_000);
+        : this.pollTimeoutMs();
     this.isRepollNeeded = false;
     this.inFlight = { pos: this.currentPos, windowEnd: this.windowEnd };
     return this.client.request('POST', SLIDING_SYNC_PATH, {
       query: { pos: this.currentPos, timeout },
       body: this.buildBody(this.windowEnd),
       signal,
-      timeoutMs: timeout + (this.options.requestTimeoutMarginMs ?? 30_000),
+      timeoutMs: this.requestTimeoutMs(timeout),
       maxRateLimitRetries: 0,
     });
   }

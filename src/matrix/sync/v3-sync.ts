@@ -26,10 +26,6 @@ import { computeRoomDisplayName, type RoomNameInputs } from './room-names.ts';
 
 /** Options of {@link V3SyncEngine}. */
 export type V3SyncOptions = SyncEngineOptions & {
-  /** Server-side long-poll timeout, ms. Default 30 000. */
-  pollTimeoutMs?: number;
-  /** Client-side HTTP timeout = server timeout + this, ms. Default 30 000. */
-  requestTimeoutMarginMs?: number;
   /** Fetch `m.room.name`/`m.room.canonical_alias` and the summary to name rooms. Default true. */
   includeRoomNames?: boolean;
 };
@@ -99,17 +95,13 @@ export class V3SyncEngine extends SyncEngineBase {
     const now = this.now();
     for (const [key, at] of this.recent) if (now - at > RESPONSE_CACHE_MS) this.recent.delete(key);
     let timeout =
-      this.since === undefined
-        ? 1 + Math.floor(random() * 9_999)
-        : immediate
-          ? 0
-          : (this.options.pollTimeoutMs ?? 30_000);
+      this.since === undefined ? 1 + Math.floor(random() * 9_999) : immediate ? 0 : this.pollTimeoutMs();
     while (this.recent.has(`${this.since ?? ''}|${timeout}`)) timeout += 1;
     this.inFlight = { since: this.since, key: `${this.since ?? ''}|${timeout}` };
     return this.client.request('GET', V3_SYNC_PATH, {
       query: { filter: this.filterJson, timeout, since: this.since, set_presence: 'offline' },
       signal,
-      timeoutMs: timeout + (this.options.requestTimeoutMarginMs ?? 30_000),
+      timeoutMs: this.requestTimeoutMs(timeout),
       maxRateLimitRetries: 0,
     });
   }

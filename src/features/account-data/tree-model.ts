@@ -129,11 +129,15 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       globalShown.length,
     ),
   );
+  /** The placeholder under an expanded group with nothing to list, if any. */
+  const emptyGroupRow = (group: GroupId, isLoaded: boolean, shown: number, emptyText: string) => {
+    if (!isLoaded) rows.push(messageRow(`msg:${group}`, 'Waiting for the first sync…', 2));
+    else if (shown === 0) rows.push(messageRow(`msg:${group}`, isFiltering ? 'No matches' : emptyText, 2));
+  };
+
   if (globalExpanded) {
-    if (!input.global) rows.push(messageRow('msg:global', 'Waiting for the first sync…', 2));
-    else if (globalShown.length === 0)
-      rows.push(messageRow('msg:global', isFiltering ? 'No matches' : 'No global account data', 2));
-    else pushEntries({ kind: 'global' }, globalShown, 2);
+    emptyGroupRow('global', input.global !== undefined, globalShown.length, 'No global account data');
+    pushEntries({ kind: 'global' }, globalShown, 2);
   }
 
   // Rooms
@@ -162,9 +166,7 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     ),
   );
   if (roomsExpanded) {
-    if (!input.rooms) rows.push(messageRow('msg:rooms', 'Waiting for the first sync…', 2));
-    else if (roomsShown.length === 0)
-      rows.push(messageRow('msg:rooms', isFiltering ? 'No matches' : 'No joined rooms', 2));
+    emptyGroupRow('rooms', input.rooms !== undefined, roomsShown.length, 'No joined rooms');
     roomsShown.forEach(({ room, entries, total }, i) => {
       const id = roomRowId(room.info.roomId);
       const expanded = isFiltering ? entries.length > 0 : input.expanded.has(id);

@@ -75,6 +75,20 @@ describe('foldSyncBatch', () => {
     expect(out.rooms.isComplete).toBe(true);
   });
 
+  it('gives a room\'s first-send tombstones no "changed" time (regression: showed "changed just now")', () => {
+    const out = foldSyncBatch(
+      { global: {}, rooms: emptyRooms },
+      [
+        { kind: 'room-added', room: { roomId: '!1:x', name: 'One' } },
+        { kind: 'room-snapshot', roomId: '!1:x', data: { a: { v: 1 } }, deleted: ['gone'] },
+      ],
+      10,
+    );
+    expect(out.rooms.byId.get('!1:x')?.data.gone).toMatchObject({ isDeleted: true });
+    expect(out.rooms.byId.get('!1:x')?.data.gone?.changedAt).toBeUndefined();
+    expect(out.rooms.byId.get('!1:x')?.data.a?.changedAt).toBeUndefined();
+  });
+
   it('removes rooms and leaves untouched state identical', () => {
     const state = foldSyncBatch(
       { global: {}, rooms: emptyRooms },

@@ -155,7 +155,10 @@ export function foldSyncBatch(
         break;
       case 'room-snapshot': {
         const room = roomOf(event.roomId);
-        rooms().set(event.roomId, { ...room, data: replaceScope(room.data, event.data, event.deleted, now) });
+        // A room seen for the first time has nothing to compare with: its entries, tombstones
+        // included, predate us and get no "changed" time.
+        const previous = Object.keys(room.data).length === 0 ? undefined : room.data;
+        rooms().set(event.roomId, { ...room, data: replaceScope(previous, event.data, event.deleted, now) });
         break;
       }
       case 'changed':

@@ -324,4 +324,28 @@ describe('other reads', () => {
     await client.getVersions({ refresh: true });
     expect(fake.requestsTo('/_matrix/client/versions')).toHaveLength(2);
   });
+
+  it('issue #7: a caller that aborts (StrictMode’s first mount) does not reject the shared /versions and capabilities for the next caller', async () => {
+    const { fake, client } = setup();
+    fake.on('GET', '/_matrix/client/versions', versions(true));
+    fake.on('GET', '/_matrix/client/v3/login', json(200, { flows: [{ type: 'm.login.password' }] }));
+    fake.on('GET', '/_matrix/client/v1/auth_metadata', matrixError(404, 'M_UNRECOGNIZED'));
+    fake.on(
+      'GET',
+      '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata',
+      matrixError(404, 'M_UNRECOGNIZED'),
+    );
+    const first = new AbortController();
+    const aborted = client.getCapabilities({ signal: first.signal });
+    // StrictMode: the first mount's cleanup aborts, and the second mount asks again in the same tick.
+    first.abort();
+    const second = client.getCapabilities({ signal: new AbortController().signal });
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    const capabilities = await second;
+    expect(capabilities.accountDataDelete).toBe(true);
+    expect((await client.getVersions()).unstable_features).toEqual({ 'org.matrix.msc3391': true });
+    // The shared probes were sent without the first caller's signal, once each.
+    expect(fake.requestsTo('/_matrix/client/versions')).toHaveLength(1);
+    expect(fake.requestsTo('/_matrix/client/versions')[0]?.signal?.aborted).toBe(false);
+  });
 });

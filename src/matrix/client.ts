@@ -48,6 +48,7 @@ import {
 } from './http.ts';
 import { isEmptyContent, isJsonObject, isRecord, jsonEqual } from './json.ts';
 import { writeRoute } from './known-types.ts';
+import { SharedRequest } from '../lib/shared-request.ts';
 import type { AccountDataScope, JsonObject, JsonValue, ServerCapabilities, Session } from './types.ts';
 
 /** What a read found. `unsupported` (the server lacks the endpoint) is not "absent". */
@@ -135,8 +136,18 @@ export class MatrixClient {
   private readonly http: HttpClient;
   private refreshing: Promise<Session> | undefined;
   private expired = false;
-  private versionsCache: Promise<VersionsResponse> | undefined;
-  private capabilitiesCache: Promise<ServerCapabilities> | undefined;
+  private readonly versions = new SharedRequest(() => {
+    const path = matrixPath(CLIENT_PREFIX, 'versions');
+    return this.request('GET', path).then((body) => validateVersions(body, path));
+  });
+  private readonly capabilities = new SharedRequest(() => {
+    const probe = this.options.fetch ? { fetch: this.options.fetch } : {};
+    return Promise.all([
+      this.versions.get(),
+      fetchLoginFlows(this.current.baseUrl, probe),
+      fetchAuthMetadata(this.current.baseUrl, probe),
+    ]).then(([versions, flows, oauth]) => buildCapabilities(this.current.baseUrl, versions, flows, oauth));
+  });
   private devicePath: DevicePathKind | 'unsupported' | undefined;
 
   constructor(session: Session, options: MatrixClientOptions = {}) {
@@ -278,37 +289,17 @@ export class MatrixClient {
 
   /**
    * `/versions` read **with** the token (per-user overrides, PROTOCOL §1.2); cached until
-   * `refresh: true`.
+   * `refresh: true`. Shared between callers and started without any caller's signal: each caller's
+   * own abort rejects only that caller (issue #7, StrictMode).
    */
   getVersions(options: CallOptions & { refresh?: boolean } = {}): Promise<VersionsResponse> {
-    if (options.refresh || !this.versionsCache) {
-      const path = matrixPath(CLIENT_PREFIX, 'versions');
-      const pending = this.request('GET', path, { signal: options.signal }).then((body) =>
-        validateVersions(body, path),
-      );
-      this.versionsCache = pending;
-      pending.catch(() => {
-        if (this.versionsCache === pending) this.versionsCache = undefined;
-      });
-    }
-    return this.versionsCache;
+    return this.versions.get(options);
   }
 
-  /** Server capabilities (authenticated `/versions`, login flows, OAuth metadata); cached. */
+  /** Server capabilities (authenticated `/versions`, login flows, OAuth metadata); cached and shared. */
   getCapabilities(options: CallOptions & { refresh?: boolean } = {}): Promise<ServerCapabilities> {
-    if (options.refresh || !this.capabilitiesCache) {
-      const probe = { ...(this.options.fetch ? { fetch: this.options.fetch } : {}), signal: options.signal };
-      const pending = Promise.all([
-        this.getVersions(options),
-        fetchLoginFlows(this.current.baseUrl, probe),
-        fetchAuthMetadata(this.current.baseUrl, probe),
-      ]).then(([versions, flows, oauth]) => buildCapabilities(this.current.baseUrl, versions, flows, oauth));
-      this.capabilitiesCache = pending;
-      pending.catch(() => {
-        if (this.capabilitiesCache === pending) this.capabilitiesCache = undefined;
-      });
-    }
-    return this.capabilitiesCache;
+    if (options.refresh) this.versions.clear();
+    return this.capabilities.get(options);
   }
 
   /**

@@ -12,6 +12,7 @@ export function App() {
   const [queryClient] = useState(createQueryClient);
   const [sessionStore] = useState(createSessionStore);
   const session = useStore(sessionStore, (s) => s.session);
+  const capabilities = useStore(sessionStore, (s) => s.capabilities);
   const notice = useStore(sessionStore, (s) => s.notice);
   const resume = useStore(sessionStore, (s) => s.resume);
   const { signedIn } = useStore(sessionStore, (s) => s.actions);
@@ -22,6 +23,7 @@ export function App() {
         <InspectorShell
           key={`${session.userId}|${session.deviceId}`}
           session={session}
+          capabilities={capabilities}
           sessionStore={sessionStore}
         />
       ) : (

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { MatrixClient } from '../matrix/client.ts';
 import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
-import type { Session } from '../matrix/types.ts';
+import type { ServerCapabilities, Session } from '../matrix/types.ts';
 import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
 import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
@@ -16,13 +16,19 @@ import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { connectSyncToCaches } from './sync-bridge.ts';
 import type { SessionStore } from './session-store.ts';
 
-export type InspectorShellProps = { session: Session; sessionStore: SessionStore };
+export type InspectorShellProps = {
+  session: Session;
+  sessionStore: SessionStore;
+  capabilities?: ServerCapabilities | undefined;
+};
 
-export function InspectorShell({ session, sessionStore }: InspectorShellProps) {
+export function InspectorShell({ session, sessionStore, capabilities }: InspectorShellProps) {
   const queryClient = useQueryClient();
   const [client] = useState(
     () =>
       new MatrixClient(session, {
+        // Probed by the sign-in page moments ago: the first sync starts without probing again.
+        ...(capabilities ? { capabilities } : {}),
         onSessionChanged: (s) => {
           sessionStore.getState().actions.sessionRefreshed(s);
         },

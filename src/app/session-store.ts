@@ -2,12 +2,17 @@
  * The signed-in session. Created once per app instance (not a module singleton: it holds a token).
  */
 import { createStore } from 'zustand';
-import type { Session } from '../matrix/types.ts';
+import type { ServerCapabilities, Session } from '../matrix/types.ts';
 import type { SignInResume } from '../features/session/sign-in-page.tsx';
 import { clearSession, loadSession, saveSession } from '../features/session/session-persistence.ts';
 
 export type SessionState = {
   session: Session | null;
+  /**
+   * What the sign-in page probed for this session's server (issue #7: hand it to the session rather
+   * than probing again before the first sync). Kept in memory only; after a reload it is probed anew.
+   */
+  capabilities: ServerCapabilities | undefined;
   remember: boolean;
   /** Why the user is looking at the sign-in page, if not by choice. */
   notice: string | undefined;
@@ -17,7 +22,7 @@ export type SessionState = {
    */
   resume: SignInResume | undefined;
   actions: {
-    signedIn: (session: Session, remember: boolean) => void;
+    signedIn: (session: Session, remember: boolean, capabilities?: ServerCapabilities) => void;
     sessionRefreshed: (session: Session) => void;
     signedOut: () => void;
     sessionExpired: (softLogout: boolean) => void;
@@ -28,13 +33,14 @@ export function createSessionStore() {
   const restored = loadSession();
   return createStore<SessionState>()((set, get) => ({
     session: restored?.session ?? null,
+    capabilities: undefined,
     remember: restored?.remember ?? true,
     notice: undefined,
     resume: undefined,
     actions: {
-      signedIn: (session, remember) => {
+      signedIn: (session, remember, capabilities) => {
         saveSession(session, remember);
-        set({ session, remember, notice: undefined, resume: undefined });
+        set({ session, capabilities, remember, notice: undefined, resume: undefined });
       },
       sessionRefreshed: (session) => {
         saveSession(session, get().remember);
@@ -42,13 +48,14 @@ export function createSessionStore() {
       },
       signedOut: () => {
         clearSession();
-        set({ session: null, notice: undefined, resume: undefined });
+        set({ session: null, capabilities: undefined, notice: undefined, resume: undefined });
       },
       sessionExpired: (softLogout) => {
         const previous = get().session;
         clearSession();
         set({
           session: null,
+          capabilities: undefined,
           resume:
             softLogout && previous
               ? { baseUrl: previous.baseUrl, userId: previous.userId, deviceId: previous.deviceId }

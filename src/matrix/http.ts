@@ -65,6 +65,8 @@ export type RequestOptions = {
   timeoutMs?: number;
   /** Send the bearer token (default true when the client has one). */
   authenticated?: boolean;
+  /** The bearer token for this request, instead of the client's `getAccessToken` (see `transport.ts`). */
+  accessToken?: string;
   /** Override the client's `maxRateLimitRetries` (use `0` to handle 429 yourself). */
   maxRateLimitRetries?: number;
 };
@@ -144,7 +146,8 @@ export class HttpClient {
   private async attempt<T>(method: HttpMethod, path: EncodedPath, options: RequestOptions): Promise<T> {
     const url = this.buildUrl(path, options.query);
     const headers: Record<string, string> = {};
-    const token = options.authenticated === false ? undefined : this.options.getAccessToken?.();
+    const token =
+      options.authenticated === false ? undefined : (options.accessToken ?? this.options.getAccessToken?.());
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (options.body !== undefined) {

@@ -15,7 +15,7 @@
  * was stopped meanwhile, so stopping never loses changes.
  */
 import { sessionInvalidation } from '../auth.ts';
-import type { MatrixClient } from '../client.ts';
+import type { Transport } from '../transport.ts';
 import { MatrixApiError, MatrixNetworkError } from '../errors.ts';
 import type { AccountDataSync, SyncEvent, SyncListener, SyncStatus } from '../types.ts';
 
@@ -38,6 +38,12 @@ export type SyncEngineOptions = {
   /** Client-side HTTP timeout = server timeout + this, ms. Default 30 000. */
   requestTimeoutMarginMs?: number;
 };
+
+/**
+ * What an engine needs of the layer: one request path and the user it syncs for. A
+ * {@link Transport} of any identity (a user's session, an appservice asserting a user) fits.
+ */
+export type SyncTransport = Pick<Transport, 'userId' | 'request'>;
 
 /** Default server-side long-poll timeout, ms. */
 export const DEFAULT_POLL_TIMEOUT_MS = 30_000;
@@ -62,13 +68,13 @@ type ErrorDecision =
 
 /** Base class of {@link SlidingSyncEngine} and {@link V3SyncEngine}. */
 export abstract class SyncEngineBase implements AccountDataSync {
-  protected readonly client: MatrixClient;
+  protected readonly client: SyncTransport;
   protected readonly baseOptions: SyncEngineOptions;
   private readonly listeners = new Set<SyncListener>();
   private currentStatus: SyncStatus = { state: 'stopped' };
   private controller: AbortController | undefined;
 
-  protected constructor(client: MatrixClient, options: SyncEngineOptions) {
+  protected constructor(client: SyncTransport, options: SyncEngineOptions) {
     this.client = client;
     this.baseOptions = options;
   }

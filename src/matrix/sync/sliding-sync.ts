@@ -5,7 +5,8 @@
  * Who calls whom: the app (or CLI) creates a `MatrixClient` per session, builds this engine (see
  * `create-sync.ts`), subscribes, and calls `start()`. The engine loops on
  * `POST /_matrix/client/unstable/org.matrix.simplified_msc3575/sync?pos=…&timeout=…` through the
- * client (which refreshes tokens) and emits one `SyncEvent[]` batch per reply. The loop and error
+ * identity's `Transport` (which refreshes tokens, or asserts an appservice user) and emits one
+ * `SyncEvent[]` batch per reply. The loop and error
  * policy live in `engine-base.ts`.
  *
  * Phases:
@@ -40,13 +41,12 @@
  * previous reply's `pos`); the repeat always carries the current content, so consumers must apply
  * `changed`/`deleted` idempotently (see `integration/sync.test.ts`, "a write racing a sync computation").
  */
-import type { MatrixClient } from '../client.ts';
 import { SLIDING_SYNC_PATH } from '../endpoints.ts';
 import { MatrixResponseError } from '../errors.ts';
 import { isRecord } from '../json.ts';
 import type { RoomInfo, SyncEvent } from '../types.ts';
 import { parseAccountDataEvents, toDeltas, toSnapshot } from './account-data-events.ts';
-import { SyncEngineBase, type SyncEngineOptions } from './engine-base.ts';
+import { SyncEngineBase, type SyncEngineOptions, type SyncTransport } from './engine-base.ts';
 import { computeRoomDisplayName, type Hero, type RoomNameInputs } from './room-names.ts';
 
 /** Options of {@link SlidingSyncEngine}. */
@@ -98,7 +98,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
   private isRepollNeeded = false;
   private inFlight: InFlight = { pos: undefined, windowEnd: 0 };
 
-  constructor(client: MatrixClient, options: SlidingSyncOptions = {}) {
+  constructor(client: SyncTransport, options: SlidingSyncOptions = {}) {
     super(client, options);
     this.options = options;
     this.connId = options.connId ?? `inspector-${randomId()}`;

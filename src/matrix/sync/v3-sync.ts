@@ -15,13 +15,12 @@
  * `set_presence=offline` keeps the inspector from marking the user online. Note that `/v3/sync`
  * drains this device's to-device queue, so the session should be the inspector's own device.
  */
-import type { MatrixClient } from '../client.ts';
 import { V3_SYNC_PATH } from '../endpoints.ts';
 import { MatrixResponseError } from '../errors.ts';
 import { isRecord } from '../json.ts';
 import type { RoomInfo, SyncEvent } from '../types.ts';
 import { parseAccountDataEvents, toDeltas, toSnapshot } from './account-data-events.ts';
-import { SyncEngineBase, type SyncEngineOptions } from './engine-base.ts';
+import { SyncEngineBase, type SyncEngineOptions, type SyncTransport } from './engine-base.ts';
 import { computeRoomDisplayName, type RoomNameInputs } from './room-names.ts';
 
 /** Options of {@link V3SyncEngine}. */
@@ -74,7 +73,7 @@ export class V3SyncEngine extends SyncEngineBase {
   private readonly recent = new Map<string, number>();
   private inFlight: { since: string | undefined; key: string } = { since: undefined, key: '' };
 
-  constructor(client: MatrixClient, options: V3SyncOptions = {}) {
+  constructor(client: SyncTransport, options: V3SyncOptions = {}) {
     super(client, options);
     this.options = options;
     this.filterJson = JSON.stringify(accountDataFilter(options.includeRoomNames ?? true));

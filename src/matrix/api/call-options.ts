@@ -1,0 +1,2 @@
+/** Per-call options of the endpoint modules. */
+export type CallOptions = { signal?: AbortSignal };

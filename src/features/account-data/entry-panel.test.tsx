@@ -2,10 +2,12 @@
 // The entry editor pane against an msw homeserver, through the real MatrixClient, mutations and query
 // cache. Monaco is replaced by the textarea implementation of the editor contract.
 import { useQuery } from '@tanstack/react-query';
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MatrixClient } from '../../matrix/client.ts';
+import { toastStore } from '../../components/toast-store.ts';
+import { Toaster } from '../../components/toaster.tsx';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { MSC3391_FEATURE, setupMswHomeserver, type FakeHomeserver } from '../../test/msw-homeserver.ts';
 import { renderWithInspector, createTestQueryClient, type UserEvents } from '../../test/render.tsx';
@@ -33,7 +35,10 @@ beforeEach(() => {
   // A fresh IndexedDB per test, so drafts never leak between tests.
   globalThis.indexedDB = new IDBFactory();
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  toastStore.getState().actions.toastsCleared();
+});
 
 const USER = '@alice:hs.test';
 const GLOBAL: AccountDataScope = { kind: 'global' };
@@ -635,6 +640,54 @@ describe('EntryPanel: delete and restore', () => {
     });
     expect(cached()).toMatchObject({ isDeleted: false, content: { theme: 'dark' } });
     expect(screen.queryByRole('button', { name: 'Restore' })).toBeNull();
+  });
+});
+
+describe('EntryPanel: rollback toasts (#7)', () => {
+  const notifications = () => screen.getByRole('region', { name: 'Notifications' });
+
+  it('a refused save rolls back with a toast naming the entry and the reason, and keeps the draft (msw homeserver)', async () => {
+    render(<Toaster />);
+    const { editor, user, hs, cached } = await setup({ type: 'm.direct', content: DIRECT });
+    hs.fail(
+      { method: 'PUT', path: accountDataPath('m.direct') },
+      { status: 400, errcode: 'M_BAD_JSON', error: 'm.direct values must be arrays of room IDs' },
+    );
+    const draft = '{"@bob:hs.test": "!not-a-list:hs.test"}';
+    await typeDraft(user, editor(), draft);
+    await user.click(button('Save'));
+    await user.click(button('Confirm save'));
+
+    const toast = await within(notifications()).findByText('Save of m.direct rolled back');
+    expect(toast.closest('[role="alert"]')?.textContent).toContain(
+      'The homeserver refused the content: m.direct values must be arrays of room IDs.',
+    );
+    expect(cached()?.content).toEqual(DIRECT);
+    // The panel's own banner stays, and the draft survives the rollback.
+    expect(notSaved()).not.toBeNull();
+    await waitFor(() => {
+      expect(button('Save').disabled).toBe(false);
+    });
+    expect(editor().value).toBe(draft);
+    expect(screen.getByText('Unsaved draft')).toBeDefined();
+  });
+
+  it('a refused delete of room account data rolls back with a toast naming the room (msw homeserver)', async () => {
+    render(<Toaster />);
+    const type = 'org.example.room';
+    const { user, hs, cached } = await setup({ type, content: { a: 1 }, scope: ROOM });
+    hs.fail(
+      { method: 'PUT', path: `/_matrix/client/v3/user/${USER}/rooms/${ROOM_ID}/account_data/${type}` },
+      { status: 403, errcode: 'M_FORBIDDEN', error: 'Nope' },
+    );
+    await user.click(button('Delete'));
+    await user.click(button('Confirm delete'));
+
+    const toast = await within(notifications()).findByText(`Delete of ${type} in ${ROOM_ID} rolled back`);
+    expect(toast.closest('[role="alert"]')?.textContent).toContain(
+      'The homeserver does not allow this: Nope.',
+    );
+    expect(cached()).toMatchObject({ isDeleted: false, content: { a: 1 } });
   });
 });
 

@@ -1,18 +1,45 @@
 /**
  * Optimistic writes (STYLE.md): snapshot the entry, show the new value at once, mark the key as
- * pending so the sync bridge ignores echoes, roll back with a clear message on failure, and after
- * the last pending write settles, refetch the key once to reconcile with the server.
+ * pending so the sync bridge ignores echoes, roll back with a toast saying what and why on failure,
+ * and after the last pending write settles, refetch the key once to reconcile with the server.
  */
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { MatrixClient, DeleteAccountDataResult, SetAccountDataResult } from '../../matrix/client.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
+import { showToast } from '../../components/toast-store.ts';
 import { applyChange, type Entry } from './model.ts';
 import { readEntry, restoreEntry, updateScope } from './cache.ts';
 import { scopeKey } from './queries.ts';
 import type { PendingWrites } from './pending-writes.ts';
+import { draftKey } from './inspector-store.tsx';
+import { writeErrorMessage } from './write-errors.ts';
 
 export type WriteTarget = { scope: AccountDataScope; type: string };
 type Snapshot = { previous: Entry | undefined };
+
+/**
+ * Puts the snapshot back and says so: the value on screen jumps back, possibly in a pane the user has
+ * left, so a toast names the entry and the server's reason (the entry panel adds its own banner).
+ */
+function rollBack(
+  queryClient: QueryClient,
+  userId: string,
+  { scope, type }: WriteTarget,
+  snapshot: Snapshot | undefined,
+  what: 'Save' | 'Delete',
+  error: Error,
+): void {
+  restoreEntry(queryClient, userId, scope, type, snapshot?.previous);
+  const where =
+    scope.kind === 'room' ? ` in ${scope.roomId}` : scope.kind === 'device' ? ` on ${scope.deviceId}` : '';
+  showToast({
+    // One toast per entry: a second failure replaces the first instead of stacking.
+    id: `rollback:${draftKey(scopeKey(scope), type)}`,
+    tone: 'error',
+    title: `${what} of ${type}${where} rolled back`,
+    body: writeErrorMessage(error),
+  });
+}
 
 async function reconcile(
   queryClient: QueryClient,
@@ -45,8 +72,8 @@ export function useSetAccountData(client: MatrixClient, pending: PendingWrites) 
       updateScope(queryClient, client.userId, scope, (data) => applyChange(data, type, content, Date.now()));
       return { previous };
     },
-    onError: (_error, { scope, type }, snapshot) => {
-      restoreEntry(queryClient, client.userId, scope, type, snapshot?.previous);
+    onError: (error, target, snapshot) => {
+      rollBack(queryClient, client.userId, target, snapshot, 'Save', error);
     },
     onSettled: (_data, _error, target) => reconcile(queryClient, client, pending, target),
   });
@@ -62,8 +89,8 @@ export function useDeleteAccountData(client: MatrixClient, pending: PendingWrite
       updateScope(queryClient, client.userId, scope, (data) => applyChange(data, type, {}, Date.now()));
       return { previous };
     },
-    onError: (_error, { scope, type }, snapshot) => {
-      restoreEntry(queryClient, client.userId, scope, type, snapshot?.previous);
+    onError: (error, target, snapshot) => {
+      rollBack(queryClient, client.userId, target, snapshot, 'Delete', error);
     },
     onSettled: (_data, _error, target) => reconcile(queryClient, client, pending, target),
   });

@@ -1,10 +1,14 @@
 // @vitest-environment jsdom
 // The sign-in screen against an msw homeserver, through the real discovery and auth code.
-import { cleanup, screen, within } from '@testing-library/react';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Session } from '../../matrix/types.ts';
+import type { ServerCapabilities, Session } from '../../matrix/types.ts';
 import { HS_BASE_URL, setupMswHomeserver, type FakeHomeserver } from '../../test/msw-homeserver.ts';
-import { renderWithQueryClient } from '../../test/render.tsx';
+import { createTestQueryClient, renderWithQueryClient } from '../../test/render.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 
 const homeserver = setupMswHomeserver();
@@ -13,16 +17,33 @@ afterEach(cleanup);
 const USER = '@alice:hs.test';
 const PASSWORD = 'correct horse battery';
 
+type OnSignedIn = (session: Session, remember: boolean, capabilities: ServerCapabilities) => void;
+/** Any capabilities probed on the msw homeserver. */
+const probedCapabilities = expect.objectContaining({ baseUrl: HS_BASE_URL }) as ServerCapabilities;
+
 function renderPage() {
   const hs = homeserver();
   hs.addUser(USER, PASSWORD);
-  const onSignedIn = vi.fn<(session: Session, remember: boolean) => void>();
+  const onSignedIn = vi.fn<OnSignedIn>();
   const view = renderWithQueryClient(<SignInPage onSignedIn={onSignedIn} />);
   const discover = async (input: string) => {
     await view.user.type(screen.getByRole('textbox', { name: 'Homeserver' }), input);
     await view.user.click(screen.getByRole('button', { name: 'Continue' }));
   };
   return { hs, onSignedIn, discover, user: view.user };
+}
+
+/** The class selectors the shared theme defines (src/components/theme.css). */
+const themeCss = readFileSync(join(import.meta.dirname, '../../components/theme.css'), 'utf8');
+const THEME_CLASSES = new Set([...themeCss.matchAll(/\.([a-z][\w-]*)/g)].map((m) => m[1]));
+
+/** A banner rendered through the shared `Banner`: theme classes only, never the undefined `banner--error`. */
+function expectThemeBanner(element: HTMLElement, tone: 'critical' | 'warning') {
+  const classes = element.className.split(/\s+/);
+  expect(classes).toContain('banner');
+  expect(classes).toContain(`banner--${tone}`);
+  expect(classes).not.toContain('banner--error');
+  expect(classes.filter((c) => !THEME_CLASSES.has(c))).toEqual([]);
 }
 
 /** No URL the homeserver saw may carry a secret (tokens go in the Authorization header only). */
@@ -99,7 +120,11 @@ describe('SignInPage', () => {
     await user.type(within(form).getByLabelText('Password'), PASSWORD);
     await user.click(within(form).getByRole('button', { name: 'Sign in' }));
     await vi.waitFor(() => {
-      expect(onSignedIn).toHaveBeenCalledWith(expect.objectContaining({ userId: USER }), false);
+      expect(onSignedIn).toHaveBeenCalledWith(
+        expect.objectContaining({ userId: USER }),
+        false,
+        probedCapabilities,
+      );
     });
   });
 
@@ -186,6 +211,7 @@ describe('SignInPage', () => {
         loginMethod: 'token',
       },
       true,
+      probedCapabilities,
     );
     const whoami = hs.requestsMatching({ method: 'GET', path: '/_matrix/client/v3/account/whoami' });
     expect(whoami.map((r) => r.headers.authorization)).toEqual(['Bearer syt_existing_secret']);
@@ -210,7 +236,7 @@ describe('SignInPage', () => {
   it('after a soft logout, goes straight to the server and signs in again on the same device (msw homeserver)', async () => {
     const hs = homeserver();
     hs.addUser(USER, PASSWORD);
-    const onSignedIn = vi.fn<(session: Session, remember: boolean) => void>();
+    const onSignedIn = vi.fn<OnSignedIn>();
     const { user } = renderWithQueryClient(
       <SignInPage
         onSignedIn={onSignedIn}
@@ -225,6 +251,118 @@ describe('SignInPage', () => {
     await vi.waitFor(() => {
       expect(onSignedIn).toHaveBeenCalledOnce();
     });
+    const logins = hs.requestsMatching({ method: 'POST', path: '/_matrix/client/v3/login' });
+    expect(logins.map((r) => (r.body as { device_id?: string }).device_id)).toEqual(['KEEPME']);
+  });
+
+  it('hands the probed capabilities to onSignedIn, without probing again to sign in (msw homeserver)', async () => {
+    const { hs, discover, onSignedIn, user } = renderPage();
+    hs.versions = ['v1.12', 'v1.13'];
+    hs.unstableFeatures = { 'org.matrix.simplified_msc3575': true, 'org.matrix.msc3391': false };
+    await discover(HS_BASE_URL);
+    const form = await screen.findByRole('form', { name: 'Sign in with password' });
+    expect(screen.queryByText(/no sliding sync here/)).toBeNull();
+    await user.type(within(form).getByRole('textbox', { name: 'Username' }), 'alice');
+    await user.type(within(form).getByLabelText('Password'), PASSWORD);
+    await user.click(within(form).getByRole('button', { name: 'Sign in' }));
+
+    await vi.waitFor(() => {
+      expect(onSignedIn).toHaveBeenCalledOnce();
+    });
+    const [session, remember, capabilities] = onSignedIn.mock.calls[0]!;
+    expect(session.userId).toBe(USER);
+    expect(remember).toBe(true);
+    expect(capabilities).toEqual({
+      baseUrl: HS_BASE_URL,
+      versions: ['v1.12', 'v1.13'],
+      unstableFeatures: { 'org.matrix.simplified_msc3575': true, 'org.matrix.msc3391': false },
+      slidingSync: true,
+      accountDataDelete: false,
+      loginFlows: [{ type: 'm.login.password' }],
+      ssoProviders: [],
+      oauth: null,
+    });
+    expect(hs.requestsMatching({ method: 'GET', path: '/_matrix/client/v3/login' })).toHaveLength(1);
+  });
+
+  it('renders errors through the shared Banner with theme classes, not "banner--error" (msw homeserver)', async () => {
+    const { hs, discover, user } = renderPage();
+    hs.isReachable = false;
+    await discover(HS_BASE_URL);
+    expectThemeBanner(await screen.findByRole('alert'), 'critical');
+
+    hs.isReachable = true;
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    const form = await screen.findByRole('form', { name: 'Sign in with password' });
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.type(within(form).getByRole('textbox', { name: 'Username' }), 'alice');
+    await user.type(within(form).getByLabelText('Password'), 'wrong password');
+    await user.click(within(form).getByRole('button', { name: 'Sign in' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toBe('Wrong username or password.');
+    expectThemeBanner(alert, 'critical');
+  });
+
+  it('lists single sign-on as coming soon when the server offers identity providers (msw homeserver)', async () => {
+    const { hs, discover } = renderPage();
+    const flows = [
+      { type: 'm.login.password' },
+      { type: 'm.login.sso', identity_providers: [{ id: 'oidc-github', name: 'GitHub' }] },
+    ];
+    hs.loginFlows = flows;
+    await discover(HS_BASE_URL);
+    const methods = await screen.findByRole('region', { name: 'Sign-in methods' });
+    expect(
+      within(methods)
+        .getAllByRole('heading')
+        .map((h) => h.textContent),
+    ).toEqual(['Password', 'Access token', 'Single sign-on']);
+    expect(within(methods).getByText(/^This server also offers/).textContent).toBe(
+      'This server also offers GitHub. Support for it is coming in the next release.',
+    );
+  });
+
+  it('resumes under React StrictMode: one discovery result, no error, one sign-in on the same device (msw homeserver)', async () => {
+    const hs = homeserver();
+    hs.addUser(USER, PASSWORD);
+    const onSignedIn = vi.fn<OnSignedIn>();
+    // StrictMode at the root, as in main.tsx: a <StrictMode> nested inside a provider does not
+    // double-invoke effects on mount in React 19.
+    const user = userEvent.setup();
+    const queryClient = createTestQueryClient();
+    render(
+      <SignInPage
+        onSignedIn={onSignedIn}
+        notice="Your session expired. Sign in again to continue."
+        resume={{ baseUrl: HS_BASE_URL, userId: USER, deviceId: 'KEEPME' }}
+      />,
+      {
+        reactStrictMode: true,
+        wrapper: ({ children }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>,
+      },
+    );
+    const notice = screen.getByRole('status');
+    expect(notice.textContent).toBe('Your session expired. Sign in again to continue.');
+    expectThemeBanner(notice, 'warning');
+
+    const form = await screen.findByRole('form', { name: 'Sign in with password' });
+    expect(screen.getAllByRole('form', { name: 'Sign in with password' })).toHaveLength(1);
+    // The double mount really ran discovery twice (a mutation per mount); the second result wins.
+    await vi.waitFor(() => {
+      expect(hs.requestsMatching({ method: 'GET', path: '/_matrix/client/v3/login' })).toHaveLength(2);
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.type(within(form).getByLabelText('Password'), PASSWORD);
+    await user.click(within(form).getByRole('button', { name: 'Sign in' }));
+    await vi.waitFor(() => {
+      expect(onSignedIn).toHaveBeenCalledOnce();
+    });
+    expect(onSignedIn).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: USER }),
+      true,
+      probedCapabilities,
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
     const logins = hs.requestsMatching({ method: 'POST', path: '/_matrix/client/v3/login' });
     expect(logins.map((r) => (r.body as { device_id?: string }).device_id)).toEqual(['KEEPME']);
   });

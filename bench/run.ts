@@ -5,7 +5,12 @@
  * Targets live here, never in unit tests.
  */
 import { performance } from 'node:perf_hooks';
-import { emptyRooms, foldSyncBatch, type FoldResult } from '../src/features/account-data/model.ts';
+import {
+  emptyDevices,
+  emptyRooms,
+  foldSyncBatch,
+  type FoldResult,
+} from '../src/features/account-data/model.ts';
 import { buildTreeRows, GROUP_IDS, roomRowId } from '../src/features/account-data/tree-model.ts';
 import type { SyncEvent } from '../src/matrix/types.ts';
 
@@ -34,7 +39,7 @@ function windowBatch(start: number, end: number): SyncEvent[] {
 }
 
 function loadAll(): FoldResult {
-  let state: FoldResult = { global: {}, rooms: emptyRooms };
+  let state: FoldResult = { global: {}, rooms: emptyRooms, devices: emptyDevices };
   state = foldSyncBatch(state, [{ kind: 'global-snapshot', data: { 'm.direct': { '@a:x': ['!r:x'] } } }], 0);
   for (let start = 0; start < ROOMS; start += WINDOW) {
     state = foldSyncBatch(state, windowBatch(start, Math.min(ROOMS, start + WINDOW)), 1);

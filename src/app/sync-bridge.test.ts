@@ -1,3 +1,4 @@
+import { entryKey } from '../matrix/entry-key.ts';
 import { describe, expect, it } from 'vitest';
 import { QueryClient } from '@tanstack/react-query';
 import { connectSyncToCaches } from './sync-bridge.ts';
@@ -66,12 +67,12 @@ describe('connectSyncToCaches', () => {
   it('ignores pushes for a key with a pending write, and applies them after', () => {
     const { engine, queryClient, pendingWrites } = setup();
     engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } } });
-    pendingWrites.begin('global', 't');
+    pendingWrites.begin(entryKey({ kind: 'global' }, 't'));
     engine.emit({ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { v: 2 } });
     expect(queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'))?.t?.content).toEqual({
       v: 1,
     });
-    pendingWrites.end('global', 't');
+    pendingWrites.end(entryKey({ kind: 'global' }, 't'));
     engine.emit({ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { v: 3 } });
     expect(queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'))?.t?.content).toEqual({
       v: 3,

@@ -5,13 +5,20 @@
  *                                       └─status─▶ sync-status store
  *
  * The engine emits one batch per server response; the bridge folds the whole batch into the
- * `global` and `rooms` caches in one `setQueryData` each, so a 500-room window lands as one render.
+ * `global`, `rooms` and `deviceData` caches in one `setQueryData` each, so a 500-room window lands as one render.
  * Pushes for keys with a write in flight are skipped (the write's reconcile refetch settles them).
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { AccountDataSync, SyncEvent } from '../matrix/types.ts';
 import { accountDataKeys } from '../features/account-data/queries.ts';
-import { emptyRooms, foldSyncBatch, type RoomsData, type ScopeData } from '../features/account-data/model.ts';
+import {
+  emptyDevices,
+  emptyRooms,
+  foldSyncBatch,
+  type DevicesData,
+  type RoomsData,
+  type ScopeData,
+} from '../features/account-data/model.ts';
 import type { PendingWrites } from '../features/account-data/pending-writes.ts';
 import type { SyncStatusStore } from '../features/sync-status/sync-status-store.ts';
 
@@ -33,6 +40,7 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
   const now = opts.now ?? Date.now;
   const globalKey = accountDataKeys.global(userId);
   const roomsKey = accountDataKeys.rooms(userId);
+  const devicesKey = accountDataKeys.deviceData(userId);
   let sawSnapshot = false;
 
   statusStore.getState().actions.statusChanged(engine.status);
@@ -46,9 +54,10 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
 
     const global = queryClient.getQueryData<ScopeData>(globalKey) ?? {};
     const rooms = queryClient.getQueryData<RoomsData>(roomsKey) ?? emptyRooms;
-    const next = foldSyncBatch({ global, rooms }, batch, now(), (scope, type) =>
-      pendingWrites.has(scope, type),
-    );
+    const devices = queryClient.getQueryData<DevicesData>(devicesKey) ?? emptyDevices;
+    const next = foldSyncBatch({ global, rooms, devices }, batch, now(), {
+      skip: (key) => pendingWrites.has(key),
+    });
 
     const isFirst = !sawSnapshot && batch.some((e) => e.kind === 'global-snapshot');
     if (isFirst) sawSnapshot = true;
@@ -58,6 +67,7 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
     if (next.rooms !== rooms || queryClient.getQueryData(roomsKey) === undefined) {
       queryClient.setQueryData(roomsKey, next.rooms);
     }
+    if (next.devices !== devices) queryClient.setQueryData(devicesKey, next.devices);
     opts.onBatch?.(batch);
   });
 }

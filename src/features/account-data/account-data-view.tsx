@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MatrixClient } from '../../matrix/client.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { effectiveKeyBackup } from '../../matrix/known-types.ts';
+import { entryKey } from '../../matrix/entry-key.ts';
 import { TreeView, type TreeRowState } from '../../components/tree-view.tsx';
 import { Badge } from '../../components/badge.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -108,7 +109,7 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
     (row: AccountDataRow, _state: TreeRowState): ReactNode => {
       switch (row.kind) {
         case 'entry': {
-          const hasDraft = row.id.slice('entry:'.length) in draftKeys;
+          const hasDraft = entryKey(row.scope, row.entry.type) in draftKeys;
           return (
             <>
               <span className="tree-row__summary">{entrySummary(row.entry)}</span>

@@ -1,10 +1,18 @@
 /**
- * Reading and patching one scope's data inside the TanStack Query caches (global, or one room inside
- * the rooms map). Used by optimistic writes and their reconcile step.
+ * Reading and patching one scope's data inside the TanStack Query caches (global, one room inside
+ * the rooms map, or one device inside the device-data map). Used by optimistic writes and their
+ * reconcile step.
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { AccountDataScope } from '../../matrix/types.ts';
-import { emptyRooms, type Entry, type RoomsData, type ScopeData } from './model.ts';
+import {
+  emptyDevices,
+  emptyRooms,
+  type DevicesData,
+  type Entry,
+  type RoomsData,
+  type ScopeData,
+} from './model.ts';
 import { accountDataKeys } from './queries.ts';
 
 export function readEntry(
@@ -13,43 +21,57 @@ export function readEntry(
   scope: AccountDataScope,
   type: string,
 ): Entry | undefined {
-  if (scope.kind === 'global')
-    return queryClient.getQueryData<ScopeData>(accountDataKeys.global(userId))?.[type];
-  if (scope.kind === 'room') {
-    return queryClient.getQueryData<RoomsData>(accountDataKeys.rooms(userId))?.byId.get(scope.roomId)?.data[
-      type
-    ];
+  switch (scope.kind) {
+    case 'global':
+      return queryClient.getQueryData<ScopeData>(accountDataKeys.global(userId))?.[type];
+    case 'room':
+      return queryClient.getQueryData<RoomsData>(accountDataKeys.rooms(userId))?.byId.get(scope.roomId)?.data[
+        type
+      ];
+    case 'device':
+      return queryClient.getQueryData<DevicesData>(accountDataKeys.deviceData(userId))?.get(scope.deviceId)?.[
+        type
+      ];
   }
-  return undefined;
 }
 
-/** Applies `update` to the scope's data; a no-op for device scope (not cached here yet). */
+/** Applies `update` to the scope's data. */
 export function updateScope(
   queryClient: QueryClient,
   userId: string,
   scope: AccountDataScope,
   update: (data: ScopeData) => ScopeData,
 ): void {
-  if (scope.kind === 'global') {
-    queryClient.setQueryData<ScopeData>(accountDataKeys.global(userId), (old) => update(old ?? {}));
-    return;
-  }
-  if (scope.kind === 'room') {
-    queryClient.setQueryData<RoomsData>(accountDataKeys.rooms(userId), (old) => {
-      const rooms = old ?? emptyRooms;
-      const room = rooms.byId.get(scope.roomId) ?? {
-        info: { roomId: scope.roomId, name: scope.roomId },
-        data: {},
-      };
-      const data = update(room.data);
-      const isNew = !rooms.byId.has(scope.roomId);
-      if (data === room.data && !isNew) return rooms;
-      return {
-        ...rooms,
-        order: isNew ? [...rooms.order, scope.roomId] : rooms.order,
-        byId: new Map(rooms.byId).set(scope.roomId, { ...room, data }),
-      };
-    });
+  switch (scope.kind) {
+    case 'global':
+      queryClient.setQueryData<ScopeData>(accountDataKeys.global(userId), (old) => update(old ?? {}));
+      return;
+    case 'room':
+      queryClient.setQueryData<RoomsData>(accountDataKeys.rooms(userId), (old) => {
+        const rooms = old ?? emptyRooms;
+        const room = rooms.byId.get(scope.roomId) ?? {
+          info: { roomId: scope.roomId, name: scope.roomId },
+          data: {},
+        };
+        const data = update(room.data);
+        const isNew = !rooms.byId.has(scope.roomId);
+        if (data === room.data && !isNew) return rooms;
+        return {
+          ...rooms,
+          order: isNew ? [...rooms.order, scope.roomId] : rooms.order,
+          byId: new Map(rooms.byId).set(scope.roomId, { ...room, data }),
+        };
+      });
+      return;
+    case 'device':
+      queryClient.setQueryData<DevicesData>(accountDataKeys.deviceData(userId), (old) => {
+        const devices = old ?? emptyDevices;
+        const current = devices.get(scope.deviceId) ?? {};
+        const data = update(current);
+        return data === current && devices.has(scope.deviceId)
+          ? devices
+          : new Map(devices).set(scope.deviceId, data);
+      });
   }
 }
 

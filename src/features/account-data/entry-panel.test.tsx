@@ -14,7 +14,8 @@ import { renderWithInspector, createTestQueryClient, type UserEvents } from '../
 import { readEntry, updateScope } from './cache.ts';
 import { DraftsDb, type Draft } from './drafts-db.ts';
 import { EntryPanel } from './entry-panel.tsx';
-import { createInspectorStore, draftKey } from './inspector-store.tsx';
+import { createInspectorStore } from './inspector-store.tsx';
+import { entryKey } from '../../matrix/entry-key.ts';
 import {
   applyChange,
   formatContent,
@@ -387,7 +388,7 @@ describe('EntryPanel: guards', () => {
 
     await user.click(button('Reveal'));
     expect(editor().value).toBe(formatContent(content));
-    expect(store.getState().revealed.has(draftKey('global', 'm.cross_signing.master'))).toBe(true);
+    expect(store.getState().revealed.has(entryKey({ kind: 'global' }, 'm.cross_signing.master'))).toBe(true);
 
     await user.click(button('Hide'));
     expect(screen.queryByRole('textbox', { name: 'Content of m.cross_signing.master' })).toBeNull();
@@ -545,7 +546,7 @@ describe('EntryPanel: drafts in IndexedDB', () => {
         },
       ]);
     });
-    expect(Object.keys(store.getState().drafts)).toEqual([draftKey('global', 'm.direct')]);
+    expect(Object.keys(store.getState().drafts)).toEqual([entryKey({ kind: 'global' }, 'm.direct')]);
 
     await user.click(button('Revert'));
     await waitFor(async () => {
@@ -702,7 +703,9 @@ describe('EntryPanel: regressions found by the component tests', () => {
     await user.click(button('Reveal'));
     expect(editor().value).toBe('{"mine": 1}');
     expect(screen.getByText('Unsaved draft')).toBeDefined();
-    expect(store.getState().drafts[draftKey('global', 'm.cross_signing.master')]?.text).toBe('{"mine": 1}');
+    expect(store.getState().drafts[entryKey({ kind: 'global' }, 'm.cross_signing.master')]?.text).toBe(
+      '{"mine": 1}',
+    );
     await waitFor(async () => {
       expect((await draftsDb.all(USER)).map((d) => d.text)).toEqual(['{"mine": 1}']);
     });

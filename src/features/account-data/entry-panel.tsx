@@ -14,10 +14,10 @@ import { modelUriFor } from '../../editor/model-uri.ts';
 import { parseContent } from '../../editor/json-text.ts';
 import type { EditorValidation } from '../../editor/validation.ts';
 import type { Entry } from './model.ts';
-import { scopeKey } from './queries.ts';
+import { entryKey, scopeKey } from '../../matrix/entry-key.ts';
 import { useDeleteAccountData, useSetAccountData } from './mutations.ts';
 import type { PendingWrites } from './pending-writes.ts';
-import { draftKey, useInspector } from './inspector-store.tsx';
+import { useInspector } from './inspector-store.tsx';
 import type { DraftsDb } from './drafts-db.ts';
 import { writeErrorMessage } from './write-errors.ts';
 import { useEntryDraft } from './use-entry-draft.ts';
@@ -39,13 +39,13 @@ export type EntryPanelProps = {
 export function EntryPanel(props: EntryPanelProps) {
   const { scope, entry } = props;
   // One editor state per document: remount when the entry changes identity.
-  return <EntryPanelInner key={`${scopeKey(scope)}\u001f${entry.type}`} {...props} />;
+  return <EntryPanelInner key={entryKey(scope, entry.type)} {...props} />;
 }
 
 function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }: EntryPanelProps) {
   const actions = useInspector((s) => s.actions);
   const key = scopeKey(scope);
-  const rowKey = draftKey(key, entry.type);
+  const rowKey = entryKey(scope, entry.type);
   const isRevealed = useInspector((s) => s.revealed.has(rowKey));
 
   const editor = useRef<JsonEditorHandle>(null);

@@ -7,26 +7,24 @@ import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import { GROUP_IDS } from './tree-model.ts';
 import type { Draft } from './drafts-db.ts';
-
-export type DraftKey = string;
-export const draftKey = (scopeKey: string, type: string): DraftKey => `${scopeKey}\u001f${type}`;
+import { entryKeyIn, type EntryKey } from '../../matrix/entry-key.ts';
 
 export type InspectorState = {
   selectedId: string | null;
   expanded: ReadonlySet<string>;
   filter: string;
-  /** Row ids of secret entries the user chose to reveal in this session. */
-  revealed: ReadonlySet<string>;
-  /** Unsaved drafts, by draftKey. Loaded from IndexedDB at start, kept in step with it. */
-  drafts: Readonly<Record<DraftKey, Draft>>;
+  /** Secret entries the user chose to reveal in this session. */
+  revealed: ReadonlySet<EntryKey>;
+  /** Unsaved drafts, by entry key. Loaded from IndexedDB at start, kept in step with it. */
+  drafts: Readonly<Record<EntryKey, Draft>>;
   isNewEntryOpen: boolean;
   actions: {
     rowSelected: (id: string) => void;
     rowToggled: (id: string, expanded: boolean) => void;
     rowsExpanded: (ids: readonly string[]) => void;
     filterChanged: (filter: string) => void;
-    secretRevealed: (id: string) => void;
-    secretHidden: (id: string) => void;
+    secretRevealed: (key: EntryKey) => void;
+    secretHidden: (key: EntryKey) => void;
     draftsLoaded: (drafts: readonly Draft[]) => void;
     draftSaved: (draft: Draft) => void;
     draftDiscarded: (scopeKey: string, type: string) => void;
@@ -74,16 +72,16 @@ export function createInspectorStore() {
       draftsLoaded: (drafts) => {
         set((s) => {
           const next = { ...s.drafts };
-          for (const d of drafts) next[draftKey(d.scopeKey, d.type)] ??= d;
+          for (const d of drafts) next[entryKeyIn(d.scopeKey, d.type)] ??= d;
           return { drafts: next };
         });
       },
       draftSaved: (draft) => {
-        set((s) => ({ drafts: { ...s.drafts, [draftKey(draft.scopeKey, draft.type)]: draft } }));
+        set((s) => ({ drafts: { ...s.drafts, [entryKeyIn(draft.scopeKey, draft.type)]: draft } }));
       },
       draftDiscarded: (scopeKey, type) => {
         set((s) => {
-          const key = draftKey(scopeKey, type);
+          const key = entryKeyIn(scopeKey, type);
           if (!(key in s.drafts)) return s;
           const { [key]: _gone, ...rest } = s.drafts;
           return { drafts: rest };

@@ -1,5 +1,14 @@
+import { entryKey } from '../../matrix/entry-key.ts';
 import { describe, expect, it } from 'vitest';
-import { applyChange, emptyRooms, foldSyncBatch, liveEntry, replaceScope, type ScopeData } from './model.ts';
+import {
+  applyChange,
+  emptyDevices,
+  emptyRooms,
+  foldSyncBatch,
+  liveEntry,
+  replaceScope,
+  type ScopeData,
+} from './model.ts';
 
 describe('applyChange', () => {
   it('adds an entry with pretty text and byte size', () => {
@@ -57,7 +66,7 @@ describe('replaceScope', () => {
 describe('foldSyncBatch', () => {
   it('applies a whole batch, creating rooms on first sight', () => {
     const out = foldSyncBatch(
-      { global: {}, rooms: emptyRooms },
+      { global: {}, rooms: emptyRooms, devices: emptyDevices },
       [
         { kind: 'global-snapshot', data: { 'm.direct': { '@a:x': [] } } },
         { kind: 'room-added', room: { roomId: '!1:x', name: 'One' } },
@@ -77,7 +86,7 @@ describe('foldSyncBatch', () => {
 
   it('gives a room\'s first-send tombstones no "changed" time (regression: showed "changed just now")', () => {
     const out = foldSyncBatch(
-      { global: {}, rooms: emptyRooms },
+      { global: {}, rooms: emptyRooms, devices: emptyDevices },
       [
         { kind: 'room-added', room: { roomId: '!1:x', name: 'One' } },
         { kind: 'room-snapshot', roomId: '!1:x', data: { a: { v: 1 } }, deleted: ['gone'] },
@@ -91,7 +100,7 @@ describe('foldSyncBatch', () => {
 
   it('removes rooms and leaves untouched state identical', () => {
     const state = foldSyncBatch(
-      { global: {}, rooms: emptyRooms },
+      { global: {}, rooms: emptyRooms, devices: emptyDevices },
       [{ kind: 'room-added', room: { roomId: '!1:x', name: 'One' } }],
       1,
     );
@@ -105,7 +114,7 @@ describe('foldSyncBatch', () => {
 
   it('keeps order right when rooms come and go within one batch', () => {
     const start = foldSyncBatch(
-      { global: {}, rooms: emptyRooms },
+      { global: {}, rooms: emptyRooms, devices: emptyDevices },
       [
         { kind: 'room-added', room: { roomId: '!a:x', name: 'A' } },
         { kind: 'room-added', room: { roomId: '!b:x', name: 'B' } },
@@ -130,18 +139,22 @@ describe('foldSyncBatch', () => {
   });
 
   it('skips pushes for keys with a pending write', () => {
-    const state = { global: applyChange({}, 't', { mine: true }, 1), rooms: emptyRooms };
+    const state = {
+      global: applyChange({}, 't', { mine: true }, 1),
+      rooms: emptyRooms,
+      devices: emptyDevices,
+    };
     const out = foldSyncBatch(
       state,
       [{ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { stale: true } }],
       2,
-      (scope, type) => scope === 'global' && type === 't',
+      { skip: (key) => key === entryKey({ kind: 'global' }, 't') },
     );
     expect(out.global.t?.content).toEqual({ mine: true });
   });
 
   it('records deletions from deleted events', () => {
-    const state = { global: applyChange({}, 't', { a: 1 }, 1), rooms: emptyRooms };
+    const state = { global: applyChange({}, 't', { a: 1 }, 1), rooms: emptyRooms, devices: emptyDevices };
     const out = foldSyncBatch(state, [{ kind: 'deleted', scope: { kind: 'global' }, type: 't' }], 2);
     expect(out.global.t).toMatchObject({ isDeleted: true, lastContent: { a: 1 } });
   });

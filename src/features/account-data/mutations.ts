@@ -9,9 +9,8 @@ import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { showToast } from '../../components/toast-store.ts';
 import { applyChange, type Entry } from './model.ts';
 import { readEntry, restoreEntry, updateScope } from './cache.ts';
-import { scopeKey } from './queries.ts';
 import type { PendingWrites } from './pending-writes.ts';
-import { draftKey } from './inspector-store.tsx';
+import { entryKey } from '../../matrix/entry-key.ts';
 import { writeErrorMessage } from './write-errors.ts';
 
 export type WriteTarget = { scope: AccountDataScope; type: string };
@@ -34,7 +33,7 @@ function rollBack(
     scope.kind === 'room' ? ` in ${scope.roomId}` : scope.kind === 'device' ? ` on ${scope.deviceId}` : '';
   showToast({
     // One toast per entry: a second failure replaces the first instead of stacking.
-    id: `rollback:${draftKey(scopeKey(scope), type)}`,
+    id: `rollback:${entryKey(scope, type)}`,
     tone: 'error',
     title: `${what} of ${type}${where} rolled back`,
     body: writeErrorMessage(error),
@@ -47,11 +46,11 @@ async function reconcile(
   pending: PendingWrites,
   target: WriteTarget,
 ): Promise<void> {
-  const key = scopeKey(target.scope);
-  if (!pending.end(key, target.type)) return;
+  const key = entryKey(target.scope, target.type);
+  if (!pending.end(key)) return;
   try {
     const result = await client.getAccountData(target.scope, target.type);
-    if (pending.has(key, target.type)) return; // a newer write started meanwhile
+    if (pending.has(key)) return; // a newer write started meanwhile
     if (result.status === 'unsupported') return;
     const content: JsonObject = result.status === 'content' ? result.content : {};
     updateScope(queryClient, client.userId, target.scope, (data) =>
@@ -67,7 +66,7 @@ export function useSetAccountData(client: MatrixClient, pending: PendingWrites) 
   return useMutation<SetAccountDataResult, Error, WriteTarget & { content: JsonObject }, Snapshot>({
     mutationFn: ({ scope, type, content }) => client.setAccountData(scope, type, content),
     onMutate: ({ scope, type, content }) => {
-      pending.begin(scopeKey(scope), type);
+      pending.begin(entryKey(scope, type));
       const previous = readEntry(queryClient, client.userId, scope, type);
       updateScope(queryClient, client.userId, scope, (data) => applyChange(data, type, content, Date.now()));
       return { previous };
@@ -84,7 +83,7 @@ export function useDeleteAccountData(client: MatrixClient, pending: PendingWrite
   return useMutation<DeleteAccountDataResult, Error, WriteTarget, Snapshot>({
     mutationFn: ({ scope, type }) => client.deleteAccountData(scope, type),
     onMutate: ({ scope, type }) => {
-      pending.begin(scopeKey(scope), type);
+      pending.begin(entryKey(scope, type));
       const previous = readEntry(queryClient, client.userId, scope, type);
       updateScope(queryClient, client.userId, scope, (data) => applyChange(data, type, {}, Date.now()));
       return { previous };

@@ -1,33 +1,30 @@
 /**
- * Keys with a write in flight. While a write to a key is pending, the sync bridge ignores pushes for
- * that key so an echo of an older value cannot overwrite the optimistic one; after the last pending
- * write settles, the mutation refetches the key once to reconcile (STYLE.md "Writes are optimistic").
+ * Entries with a write in flight. While a write to an entry is pending, the sync bridge ignores
+ * pushes for it so an echo of an older value cannot overwrite the optimistic one; after the last
+ * pending write settles, the mutation refetches the entry once to reconcile (docs/architecture.md
+ * "Writes").
  */
+import type { EntryKey } from '../../matrix/entry-key.ts';
+
 export class PendingWrites {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<EntryKey, number>();
 
-  private static id(scopeKey: string, type: string): string {
-    return `${scopeKey}\u0000${type}`;
+  begin(key: EntryKey): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
-  begin(scopeKey: string, type: string): void {
-    const id = PendingWrites.id(scopeKey, type);
-    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
-  }
-
-  /** Returns true when this was the last pending write for the key. */
-  end(scopeKey: string, type: string): boolean {
-    const id = PendingWrites.id(scopeKey, type);
-    const n = (this.counts.get(id) ?? 1) - 1;
+  /** Returns true when this was the last pending write for the entry. */
+  end(key: EntryKey): boolean {
+    const n = (this.counts.get(key) ?? 1) - 1;
     if (n <= 0) {
-      this.counts.delete(id);
+      this.counts.delete(key);
       return true;
     }
-    this.counts.set(id, n);
+    this.counts.set(key, n);
     return false;
   }
 
-  has(scopeKey: string, type: string): boolean {
-    return this.counts.has(PendingWrites.id(scopeKey, type));
+  has(key: EntryKey): boolean {
+    return this.counts.has(key);
   }
 }

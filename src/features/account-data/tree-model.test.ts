@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyChange, emptyRooms, foldSyncBatch, type RoomsData, type ScopeData } from './model.ts';
+import {
+  applyChange,
+  emptyDevices,
+  emptyRooms,
+  foldSyncBatch,
+  type RoomsData,
+  type ScopeData,
+} from './model.ts';
 import { buildTreeRows, entryRowId, GROUP_IDS, roomRowId } from './tree-model.ts';
 
 const global: ScopeData = [
@@ -10,7 +17,7 @@ const global: ScopeData = [
 ].reduce<ScopeData>((acc, [type, content]) => applyChange(acc, type as string, content as never, 1), {});
 
 const rooms: RoomsData = foldSyncBatch(
-  { global: {}, rooms: emptyRooms },
+  { global: {}, rooms: emptyRooms, devices: emptyDevices },
   [
     { kind: 'room-added', room: { roomId: '!b:x', name: 'Beta' } },
     { kind: 'room-added', room: { roomId: '!a:x', name: 'alpha' } },

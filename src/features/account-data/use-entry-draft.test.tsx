@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JsonEditorHandle } from '../../editor/json-editor-types.ts';
 import type { JsonObject } from '../../matrix/types.ts';
 import { DraftsDb, type Draft } from './drafts-db.ts';
-import { createInspectorStore, draftKey, InspectorStoreContext } from './inspector-store.tsx';
+import { createInspectorStore, InspectorStoreContext } from './inspector-store.tsx';
+import { entryKey, entryKeyIn } from '../../matrix/entry-key.ts';
 import { formatContent, liveEntry, tombstone, type Entry } from './model.ts';
 import { DRAFT_SAVE_DELAY_MS, useEntryDraft } from './use-entry-draft.ts';
 
@@ -24,11 +25,11 @@ class MemoryDraftsDb extends DraftsDb {
     return Promise.resolve([...this.rows.values()].filter((d) => d.userId === userId));
   }
   override put(draft: Draft): Promise<void> {
-    this.rows.set(draftKey(draft.scopeKey, draft.type), draft);
+    this.rows.set(entryKeyIn(draft.scopeKey, draft.type), draft);
     return Promise.resolve();
   }
   override delete(_userId: string, scopeKey: string, type: string): Promise<void> {
-    this.rows.delete(draftKey(scopeKey, type));
+    this.rows.delete(entryKeyIn(scopeKey, type));
     return Promise.resolve();
   }
 }
@@ -72,7 +73,7 @@ function setup(options: { content?: JsonObject; stored?: Omit<Draft, 'userId' | 
       hook.result.current.editorProps.onDirtyChange(text !== hook.result.current.editorProps.serverText);
     });
   };
-  const storedDraft = () => store.getState().drafts[draftKey('global', TYPE)];
+  const storedDraft = () => store.getState().drafts[entryKey({ kind: 'global' }, TYPE)];
   return { ...hook, store, draftsDb, editor, typed, storedDraft };
 }
 
@@ -98,7 +99,7 @@ describe('useEntryDraft: mirroring into IndexedDB', () => {
       type: TYPE,
       baseText: SERVER_TEXT,
     });
-    expect(draftsDb.rows.get(draftKey('global', TYPE))?.text).toBe('{"theme": "light"}');
+    expect(draftsDb.rows.get(entryKey({ kind: 'global' }, TYPE))?.text).toBe('{"theme": "light"}');
   });
 
   it('drops the stored draft when the text is back to the server text', () => {

@@ -10,7 +10,8 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { JsonEditorHandle, JsonEditorProps } from '../../editor/json-editor-types.ts';
 import type { Draft, DraftsDb } from './drafts-db.ts';
-import { draftKey, useInspector } from './inspector-store.tsx';
+import { useInspector } from './inspector-store.tsx';
+import { entryKeyIn } from '../../matrix/entry-key.ts';
 import { formatContent, type Entry } from './model.ts';
 
 export const DRAFT_SAVE_DELAY_MS = 400;
@@ -18,7 +19,7 @@ export const DRAFT_SAVE_DELAY_MS = 400;
 export type UseEntryDraftOptions = {
   userId: string;
   draftsDb: DraftsDb;
-  /** The entry's scope key, as `scopeKey(scope)` builds it. */
+  /** The entry's scope key, as `scopeKey(scope)` (`src/matrix/entry-key.ts`) builds it. */
   scopeKey: string;
   entry: Entry;
   /** The editor holding the draft text. */
@@ -62,7 +63,7 @@ export function useEntryDraft({
   editor,
 }: UseEntryDraftOptions): EntryDraft {
   const actions = useInspector((s) => s.actions);
-  const storedDraft = useInspector((s) => s.drafts[draftKey(scopeKey, entry.type)]);
+  const storedDraft = useInspector((s) => s.drafts[entryKeyIn(scopeKey, entry.type)]);
 
   const [isDirty, setIsDirty] = useState(false);
   const [conflictText, setConflictText] = useState<string | null>(() =>

@@ -60,21 +60,21 @@ export type FoldOptions = {
 
 /** The functions of a fold whose entries are of type `E`. */
 export type AccountDataFold<E extends EntryState> = {
-  liveEntry(type: string, content: JsonObject, changedAt?: number): E;
-  tombstone(type: string, previous: E | undefined, changedAt?: number): E;
-  applyChange(data: ScopeState<E>, type: string, content: JsonObject, now: number): ScopeState<E>;
-  replaceScope(
+  liveEntry: (type: string, content: JsonObject, changedAt?: number) => E;
+  tombstone: (type: string, previous: E | undefined, changedAt?: number) => E;
+  applyChange: (data: ScopeState<E>, type: string, content: JsonObject, now: number) => ScopeState<E>;
+  replaceScope: (
     previous: ScopeState<E> | undefined,
     snapshot: Record<string, JsonObject>,
     deleted: readonly string[],
     now: number,
-  ): ScopeState<E>;
-  foldSyncBatch(
+  ) => ScopeState<E>;
+  foldSyncBatch: (
     state: FoldState<E>,
     batch: readonly SyncEvent[],
     now: number,
     options?: FoldOptions,
-  ): FoldState<E>;
+  ) => FoldState<E>;
 };
 
 /** Empty rooms state (shared, never mutated). */
@@ -105,8 +105,9 @@ export function createAccountDataFold<E extends EntryState>(
     return decorate(entry);
   };
 
-  const holds = (entry: E | undefined, content: JsonObject): entry is E =>
-    entry !== undefined && !entry.isDeleted && entry.content !== null && jsonEqual(entry.content, content);
+  /** Whether a live entry already holds `content` (a repeat keeps the entry's identity). */
+  const holds = (entry: E, content: JsonObject): boolean =>
+    !entry.isDeleted && entry.content !== null && jsonEqual(entry.content, content);
 
   /** Applies one change (`{}` = delete) to a scope, returning the same object when nothing changed. */
   const applyChange = (
@@ -120,7 +121,7 @@ export function createAccountDataFold<E extends EntryState>(
       if (previous?.isDeleted) return data;
       return { ...data, [type]: tombstone(type, previous, now) };
     }
-    if (holds(previous, content)) return data;
+    if (previous && holds(previous, content)) return data;
     return { ...data, [type]: liveEntry(type, content, now) };
   };
 
@@ -143,7 +144,7 @@ export function createAccountDataFold<E extends EntryState>(
         next[type] = old?.isDeleted ? old : tombstone(type, old, now);
         continue;
       }
-      next[type] = holds(old, content) ? old : liveEntry(type, content, old ? now : undefined);
+      next[type] = old && holds(old, content) ? old : liveEntry(type, content, old ? now : undefined);
     }
     for (const type of deleted) {
       if (next[type]) continue;

@@ -1,10 +1,16 @@
 /**
- * Output shaping for the CLI: folding sync events into the `dump` document, and one JSON object per
+ * Output shaping for the CLI: the `dump` document from the shared fold, and one JSON object per
  * change for `watch`.
  */
 import type { SyncEngineKind } from '../matrix/sync/create-sync.ts';
 import type { JsonObject, SyncEvent } from '../matrix/types.ts';
-import { jsonEqual } from '../matrix/json.ts';
+import {
+  emptyFoldState,
+  entryIn,
+  liveContents,
+  plainFold,
+  type FoldState,
+} from '../matrix/account-data-fold.ts';
 
 /** The `dump` document. Keys are sorted so dumps diff cleanly. */
 export type DumpDocument = {
@@ -22,90 +28,48 @@ export type DumpDocument = {
   notes: string[];
 };
 
-/** Folds sync batches into the current account data, as a consumer cache would. */
+/**
+ * Folds sync batches into the current account data with the shared fold
+ * (`src/matrix/account-data-fold.ts`), as the app's caches do.
+ */
 export class AccountDataCollector {
-  readonly global = new Map<string, JsonObject>();
-  readonly rooms = new Map<string, Map<string, JsonObject>>();
-  readonly roomNames = new Map<string, string>();
+  state: FoldState = emptyFoldState();
 
   apply(batch: readonly SyncEvent[]): void {
-    for (const event of batch) {
-      switch (event.kind) {
-        case 'global-snapshot':
-          this.global.clear();
-          for (const [type, content] of Object.entries(event.data)) this.global.set(type, content);
-          break;
-        case 'room-snapshot':
-          this.rooms.set(event.roomId, new Map(Object.entries(event.data)));
-          break;
-        case 'changed':
-          if (event.scope.kind === 'global') this.global.set(event.type, event.content);
-          else if (event.scope.kind === 'room')
-            this.roomMap(event.scope.roomId).set(event.type, event.content);
-          break;
-        case 'deleted':
-          if (event.scope.kind === 'global') this.global.delete(event.type);
-          else if (event.scope.kind === 'room') this.rooms.get(event.scope.roomId)?.delete(event.type);
-          break;
-        case 'room-added':
-        case 'room-updated':
-          this.roomNames.set(event.room.roomId, event.room.name);
-          if (!this.rooms.has(event.room.roomId)) this.rooms.set(event.room.roomId, new Map());
-          break;
-        case 'room-removed':
-          this.rooms.delete(event.roomId);
-          this.roomNames.delete(event.roomId);
-          break;
-        case 'initial-complete':
-        case 'status':
-          break;
-      }
-    }
-  }
-
-  private roomMap(roomId: string): Map<string, JsonObject> {
-    let map = this.rooms.get(roomId);
-    if (!map) {
-      map = new Map();
-      this.rooms.set(roomId, map);
-    }
-    return map;
+    this.state = plainFold.foldSyncBatch(this.state, batch, Date.now());
   }
 }
 
-/** Builds the `dump` document from collected data. */
+/**
+ * Builds the `dump` document from collected data: live entries only (tombstones are not data), keys
+ * sorted so dumps diff cleanly. Device data read over REST is merged over what sync reported.
+ */
 export function buildDumpDocument(args: {
   collector: AccountDataCollector;
   devices: Record<string, Record<string, JsonObject>>;
   meta: Omit<DumpDocument['meta'], 'room_names'>;
   notes: string[];
 }): DumpDocument {
-  const { collector } = args;
+  const { state } = args.collector;
   const rooms: Record<string, Record<string, JsonObject>> = {};
-  for (const roomId of [...collector.rooms.keys()].sort()) {
-    rooms[roomId] = sortedObject(collector.rooms.get(roomId) ?? new Map<string, JsonObject>());
-  }
   const roomNames: Record<string, string> = {};
-  for (const roomId of [...collector.roomNames.keys()].sort())
-    roomNames[roomId] = collector.roomNames.get(roomId) ?? '';
+  for (const roomId of [...state.rooms.byId.keys()].sort()) {
+    const room = state.rooms.byId.get(roomId);
+    rooms[roomId] = liveContents(room?.data);
+    roomNames[roomId] = room?.info.name ?? '';
+  }
   const devices: Record<string, Record<string, JsonObject>> = {};
-  for (const deviceId of Object.keys(args.devices).sort()) devices[deviceId] = args.devices[deviceId] ?? {};
+  const deviceIds = new Set([...state.devices.keys(), ...Object.keys(args.devices)]);
+  for (const deviceId of [...deviceIds].sort()) {
+    devices[deviceId] = { ...liveContents(state.devices.get(deviceId)), ...args.devices[deviceId] };
+  }
   return {
-    global: sortedObject(collector.global),
+    global: liveContents(state.global),
     rooms,
     devices,
     meta: { ...args.meta, room_names: roomNames },
     notes: args.notes,
   };
-}
-
-function sortedObject(map: ReadonlyMap<string, JsonObject>): Record<string, JsonObject> {
-  const out: Record<string, JsonObject> = {};
-  for (const key of [...map.keys()].sort()) {
-    const value = map.get(key);
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
 }
 
 /**
@@ -153,49 +117,21 @@ export function watchRecord(
 
 /**
  * Drops repeats from `watch`: Synapse may deliver the same account-data value more than once (it
- * re-emits unchanged content, and a re-sent position replays its delta), and a watch log should
- * show each change once. Snapshots seed what is known; a change equal to the known value, or a
- * deletion of something already deleted, is a repeat.
+ * re-emits unchanged content, and a re-sent position replays its delta; docs/protocol.md §9), and a
+ * watch log should show each change once. The shared fold applies changes idempotently, so a change
+ * is a repeat exactly when folding it leaves a known entry as it was.
  */
 export class WatchDeduper {
-  private readonly known = new Map<string, JsonObject | null>();
-
-  private static key(scope: string, type: string): string {
-    return `${scope}\u0000${type}`;
-  }
+  private state: FoldState = emptyFoldState();
 
   /** Feeds one event; returns true when it repeats what was already reported or known. */
   isRepeat(event: SyncEvent): boolean {
-    switch (event.kind) {
-      case 'global-snapshot':
-        for (const [type, content] of Object.entries(event.data))
-          this.known.set(WatchDeduper.key('global', type), content);
-        return false;
-      case 'room-snapshot': {
-        for (const [type, content] of Object.entries(event.data)) {
-          this.known.set(WatchDeduper.key(`room:${event.roomId}`, type), content);
-        }
-        for (const type of event.deleted)
-          this.known.set(WatchDeduper.key(`room:${event.roomId}`, type), null);
-        return false;
-      }
-      case 'changed':
-      case 'deleted': {
-        const scope =
-          event.scope.kind === 'global'
-            ? 'global'
-            : event.scope.kind === 'room'
-              ? `room:${event.scope.roomId}`
-              : `device:${event.scope.deviceId}`;
-        const key = WatchDeduper.key(scope, event.type);
-        const next = event.kind === 'changed' ? event.content : null;
-        const previous = this.known.get(key);
-        this.known.set(key, next);
-        if (previous === undefined) return false;
-        return next === null ? previous === null : previous !== null && jsonEqual(previous, next);
-      }
-      default:
-        return false;
-    }
+    const before =
+      event.kind === 'changed' || event.kind === 'deleted'
+        ? entryIn(this.state, event.scope, event.type)
+        : undefined;
+    this.state = plainFold.foldSyncBatch(this.state, [event], Date.now());
+    if (event.kind !== 'changed' && event.kind !== 'deleted') return false;
+    return before !== undefined && entryIn(this.state, event.scope, event.type) === before;
   }
 }

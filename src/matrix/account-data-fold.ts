@@ -87,6 +87,33 @@ export function emptyFoldState<E extends EntryState>(): FoldState<E> {
   return { global: {}, rooms: emptyRooms, devices: emptyDevices };
 }
 
+/** One entry of a state, in any scope. */
+export function entryIn<E extends EntryState>(
+  state: FoldState<E>,
+  scope: AccountDataScope,
+  type: string,
+): E | undefined {
+  switch (scope.kind) {
+    case 'global':
+      return state.global[type];
+    case 'room':
+      return state.rooms.byId.get(scope.roomId)?.data[type];
+    case 'device':
+      return state.devices.get(scope.deviceId)?.[type];
+  }
+}
+
+/** The live (not deleted) entries of a scope as `type → content`, sorted by type (stable dumps). */
+export function liveContents(data: ScopeState | undefined): Record<string, JsonObject> {
+  const out: Record<string, JsonObject> = {};
+  if (!data) return out;
+  for (const type of Object.keys(data).sort()) {
+    const content = data[type]?.content;
+    if (content) out[type] = content;
+  }
+  return out;
+}
+
 /** Builds the fold for entries decorated by `decorate` (identity for plain {@link EntryState}). */
 export function createAccountDataFold<E extends EntryState>(
   decorate: (entry: EntryState) => E,

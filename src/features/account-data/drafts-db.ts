@@ -1,49 +1,28 @@
 /**
- * Unsaved drafts in IndexedDB, so no user edit is lost to a reload, a crash or a sign-out by
- * accident. Keyed by user, scope and type; each draft remembers the server text it was based on, so
- * a restored draft can tell whether the server moved meanwhile.
+ * Unsaved drafts in the app's IndexedDB (`src/lib/local-db.ts`), so no user edit is lost to a
+ * reload, a crash or a sign-out by accident. Keyed by user, scope and type; each draft remembers
+ * the server text it was based on, so a restored draft can tell whether the server moved meanwhile.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { LocalDb, type DraftRecord } from '../../lib/local-db.ts';
 
-export type Draft = {
-  userId: string;
-  scopeKey: string;
-  type: string;
-  text: string;
-  /** The server text when the draft was last saved locally. */
-  baseText: string;
-  savedAt: number;
-};
-
-interface DraftsSchema extends DBSchema {
-  drafts: { key: [string, string, string]; value: Draft; indexes: { byUser: string } };
-}
-
-const DB_NAME = 'account-data-inspector';
-const DB_VERSION = 1;
+export type Draft = DraftRecord;
 
 export class DraftsDb {
-  private dbPromise: Promise<IDBPDatabase<DraftsSchema>> | null = null;
+  private readonly db: LocalDb;
 
-  private db(): Promise<IDBPDatabase<DraftsSchema>> {
-    this.dbPromise ??= openDB<DraftsSchema>(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        const store = db.createObjectStore('drafts', { keyPath: ['userId', 'scopeKey', 'type'] });
-        store.createIndex('byUser', 'userId');
-      },
-    });
-    return this.dbPromise;
+  constructor(db: LocalDb = new LocalDb()) {
+    this.db = db;
   }
 
   async all(userId: string): Promise<Draft[]> {
-    return (await this.db()).getAllFromIndex('drafts', 'byUser', userId);
+    return (await this.db.open()).getAllFromIndex('drafts', 'byUser', userId);
   }
 
   async put(draft: Draft): Promise<void> {
-    await (await this.db()).put('drafts', draft);
+    await (await this.db.open()).put('drafts', draft);
   }
 
   async delete(userId: string, scopeKey: string, type: string): Promise<void> {
-    await (await this.db()).delete('drafts', [userId, scopeKey, type]);
+    await (await this.db.open()).delete('drafts', [userId, scopeKey, type]);
   }
 }

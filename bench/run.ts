@@ -11,7 +11,8 @@ import {
   foldSyncBatch,
   type FoldResult,
 } from '../src/features/account-data/model.ts';
-import { buildTreeRows, GROUP_IDS, roomRowId } from '../src/features/account-data/tree-model.ts';
+import { buildTreeRows, GROUP_IDS } from '../src/features/account-data/tree-model.ts';
+import { roomRowId } from '../src/features/account-data/row-ids.ts';
 import type { SyncEvent } from '../src/matrix/types.ts';
 
 const ROOMS = 10_000;

@@ -245,7 +245,10 @@ test.describe('editing', () => {
       .dialog(/^Save m\.ignored_user_list/)
       .getByRole('button', { name: 'Confirm save' })
       .click();
-    await expect(page.getByRole('alert').filter({ hasText: 'You cannot ignore yourself' })).toBeVisible();
+    const panel = page.getByRole('region', { name: 'Entry m.ignored_user_list' });
+    await expect(panel.getByRole('alert').filter({ hasText: 'You cannot ignore yourself' })).toBeVisible();
+    // The rollback is also announced as a toast (issue #7: a toast on every optimistic rollback).
+    await expect(page.getByRole('region', { name: 'Notifications' }).getByText(/rolled back/)).toBeVisible();
     // Rolled back: the tree shows the server's size again, and the editor still holds the draft.
     await expect(inspector.item('m.ignored_user_list')).toContainText('20 B');
     await expect.poll(() => inspector.editorText()).toContain(user.userId);
@@ -337,6 +340,34 @@ test.describe('editing', () => {
     await expect(confirm).toBeEnabled();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await getGlobal(user, 'm.cross_signing.master')).toEqual(secret);
+  });
+
+  test('collapsing Global or filtering the entry out keeps the editor and its draft open (issue #7)', async ({
+    page,
+    user,
+  }) => {
+    await putAccountData(user, 'org.example.kept', { v: 1 });
+    const inspector = await signIn(page, user);
+    await inspector.open('org.example.kept');
+    await inspector.replaceText('org.example.kept', '{"v": 2, "draft": true}');
+    await expect(inspector.button('Save')).toBeEnabled();
+    // Collapse Global (its chevron): the entry's row disappears from the tree, the pane stays.
+    const global = inspector.item('Global');
+    await global.locator('[data-twisty]').click();
+    await expect(global).toHaveAttribute('aria-expanded', 'false');
+    await expect(inspector.item('org.example.kept')).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: 'org.example.kept', level: 2 })).toBeVisible();
+    await expect.poll(() => inspector.editorText()).toContain('"draft": true');
+    // Filter it out: still open, draft intact.
+    await inspector.filter.fill('no-entry-matches-this');
+    await expect(page.getByText(/Nothing matches/)).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'org.example.kept', level: 2 })).toBeVisible();
+    await expect.poll(() => inspector.editorText()).toContain('"draft": true');
+    await expect(inspector.button('Save')).toBeEnabled();
+    // Overview closes the pane on purpose; the draft is kept for later.
+    await inspector.button('Overview').click();
+    await expect(page.getByRole('region', { name: 'Overview' })).toBeVisible();
+    await expect(inspector.button('Overview')).toBeDisabled();
   });
 
   test('reload keeps the session and the draft', async ({ page, user }) => {

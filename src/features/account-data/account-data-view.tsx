@@ -7,35 +7,27 @@ import { useQuery } from '@tanstack/react-query';
 import { useShallow } from 'zustand/react/shallow';
 import type { MatrixClient } from '../../matrix/client.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
-import { effectiveKeyBackup } from '../../matrix/known-types.ts';
 import { entryKey } from '../../matrix/entry-key.ts';
 import { TreeView, type TreeRowState } from '../../components/tree-view.tsx';
 import { Badge } from '../../components/badge.tsx';
-import { EmptyState } from '../../components/empty-state.tsx';
-import { RelativeTime } from '../../components/relative-time.tsx';
+import { Banner } from '../../components/banner.tsx';
 import { preloadJsonEditor } from '../../editor/json-editor.tsx';
 import { ErrorBoundary } from '../../components/error-boundary.tsx';
 import { accountDataKeys, accountDataQueries } from './queries.ts';
-import {
-  buildTreeRows,
-  entryRowId,
-  GROUP_IDS,
-  roomRowId,
-  entrySummary,
-  type AccountDataRow,
-} from './tree-model.ts';
+import { buildTreeRows, GROUP_IDS, entrySummary, type AccountDataRow } from './tree-model.ts';
+import { entryRowId, roomRowId } from './row-ids.ts';
 import {
   createInspectorStore,
   InspectorStoreContext,
   useInspector,
   type InspectorStore,
 } from './inspector-store.tsx';
-import { EntryPanel } from './entry-panel.tsx';
+import { DetailPane } from './detail-pane.tsx';
 import { NewEntryDialog } from './new-entry-dialog.tsx';
 import { useSetAccountData } from './mutations.ts';
 import type { PendingWrites } from './pending-writes.ts';
 import { DraftsDb } from './drafts-db.ts';
-import type { RoomsData, ScopeData } from './model.ts';
+import { resolveSelection, scopeOfSelection } from './selection.ts';
 
 export type AccountDataViewProps = {
   client: MatrixClient;
@@ -71,15 +63,17 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
   const userId = client.userId;
   const global = useQuery(accountDataQueries.global(userId)).data;
   const rooms = useQuery(accountDataQueries.rooms(userId)).data;
+  const deviceData = useQuery(accountDataQueries.deviceData(userId)).data;
   const devices = useQuery({
     queryKey: accountDataKeys.devices(userId),
     queryFn: ({ signal }) => client.getDevices({ signal }),
     staleTime: 60_000,
   }).data;
 
-  const { selectedId, expanded, filter, isNewEntryOpen, draftKeys } = useInspector(
+  const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys } = useInspector(
     useShallow((s) => ({
       selectedId: s.selectedId,
+      openId: s.openId,
       expanded: s.expanded,
       filter: s.filter,
       isNewEntryOpen: s.isNewEntryOpen,
@@ -103,7 +97,11 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
     () => buildTreeRows({ global, rooms, devices, currentDeviceId: client.deviceId, expanded, filter }),
     [global, rooms, devices, client.deviceId, expanded, filter],
   );
-  const selected = useMemo(() => rows.find((r) => r.id === selectedId), [rows, selectedId]);
+  // Resolved against the data, not the visible rows: collapsing or filtering never closes the editor.
+  const selected = useMemo(
+    () => resolveSelection(openId, { global, rooms, deviceData, devices, currentDeviceId: client.deviceId }),
+    [openId, global, rooms, deviceData, devices, client.deviceId],
+  );
 
   const renderContent = useCallback(
     (row: AccountDataRow, _state: TreeRowState): ReactNode => {
@@ -141,12 +139,7 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
   );
 
   const setMutation = useSetAccountData(client, pending);
-  const selectedScope: AccountDataScope =
-    selected?.kind === 'entry'
-      ? selected.scope
-      : selected?.kind === 'room'
-        ? { kind: 'room', roomId: selected.room.info.roomId }
-        : { kind: 'global' };
+  const selectedScope = scopeOfSelection(selected);
 
   const onCreate = (scope: AccountDataScope, type: string, content: JsonObject) => {
     actions.newEntryClosed();
@@ -187,6 +180,15 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
           <button type="button" className="button button--primary" onClick={actions.newEntryOpened}>
             New entry
           </button>
+          <button
+            type="button"
+            className="button button--tertiary"
+            onClick={actions.paneClosed}
+            disabled={openId === null}
+            title="Close the open entry and show the overview"
+          >
+            Overview
+          </button>
         </div>
         <TreeView<AccountDataRow>
           label="Account data"
@@ -199,15 +201,15 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
           renderContent={renderContent}
         />
         {setMutation.isError ? (
-          <p className="banner banner--critical" role="alert">
-            Could not create the entry: {setMutation.error.message}
-          </p>
+          <Banner tone="critical" title="Could not create the entry">
+            {setMutation.error.message}
+          </Banner>
         ) : null}
       </aside>
       <main className="inspector__main">
-        <ErrorBoundary area="The entry pane" resetKey={selectedId}>
+        <ErrorBoundary area="The entry pane" resetKey={openId}>
           <DetailPane
-            row={selected}
+            selection={selected}
             client={client}
             pending={pending}
             draftsDb={draftsDb}
@@ -228,135 +230,5 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
         />
       ) : null}
     </div>
-  );
-}
-
-function DetailPane(props: {
-  row: AccountDataRow | undefined;
-  client: MatrixClient;
-  pending: PendingWrites;
-  draftsDb: DraftsDb;
-  global: ScopeData | undefined;
-  rooms: RoomsData | undefined;
-  roomCount: number | undefined;
-  roomsComplete: boolean;
-}) {
-  const { row } = props;
-  if (!row || row.kind === 'message' || row.kind === 'group') {
-    return <Overview global={props.global} roomCount={props.roomCount} roomsComplete={props.roomsComplete} />;
-  }
-  if (row.kind === 'entry') {
-    const scopeLabel =
-      row.scope.kind === 'global'
-        ? 'Global'
-        : row.scope.kind === 'room'
-          ? `Room ${props.rooms?.byId.get(row.scope.roomId)?.info.name ?? ''} (${row.scope.roomId})`
-          : `Device ${row.scope.deviceId}`;
-    return (
-      <EntryPanel
-        client={props.client}
-        pending={props.pending}
-        draftsDb={props.draftsDb}
-        scope={row.scope}
-        entry={row.entry}
-        scopeLabel={scopeLabel}
-      />
-    );
-  }
-  if (row.kind === 'room') {
-    const { info, data } = row.room;
-    const live = Object.values(data).filter((e) => !e.isDeleted).length;
-    return (
-      <section className="detail" aria-label={`Room ${info.name}`}>
-        <h2>{info.name}</h2>
-        <dl className="facts">
-          <dt>Room ID</dt>
-          <dd>
-            <code>{info.roomId}</code>
-          </dd>
-          {info.canonicalAlias ? (
-            <>
-              <dt>Alias</dt>
-              <dd>
-                <code>{info.canonicalAlias}</code>
-              </dd>
-            </>
-          ) : null}
-          <dt>Entries</dt>
-          <dd>
-            {live} live, {Object.keys(data).length - live} deleted
-          </dd>
-        </dl>
-        <p className="hint">Expand the room in the tree to open its entries.</p>
-      </section>
-    );
-  }
-  const d = row.device;
-  return (
-    <section className="detail" aria-label={`Device ${d.device_id}`}>
-      <h2>{d.display_name || d.device_id}</h2>
-      <dl className="facts">
-        <dt>Device ID</dt>
-        <dd>
-          <code>{d.device_id}</code>
-        </dd>
-        {d.last_seen_ts ? (
-          <>
-            <dt>Last seen</dt>
-            <dd>
-              <RelativeTime ts={d.last_seen_ts} />
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {row.isCurrent ? (
-        <p className="hint">This is the inspector&apos;s own device; signing out removes it.</p>
-      ) : null}
-      <p className="hint">Per-device account data (MSC4331) will be listed here.</p>
-    </section>
-  );
-}
-
-function Overview(props: {
-  global: ScopeData | undefined;
-  roomCount: number | undefined;
-  roomsComplete: boolean;
-}) {
-  if (!props.global) {
-    return (
-      <EmptyState title="Loading your account data…">
-        The first sync brings every global entry, then room account data arrives for every joined room.
-      </EmptyState>
-    );
-  }
-  const entries = Object.values(props.global);
-  const live = entries.filter((e) => !e.isDeleted).length;
-  const contentOf = (type: string) => props.global?.[type]?.content ?? undefined;
-  const backup = effectiveKeyBackup({
-    'm.key_backup': contentOf('m.key_backup'),
-    'm.org.matrix.custom.backup_disabled': contentOf('m.org.matrix.custom.backup_disabled'),
-  });
-  return (
-    <section className="detail" aria-label="Overview">
-      <h2>Overview</h2>
-      <dl className="facts">
-        <dt>Global entries</dt>
-        <dd>
-          {live} live, {entries.length - live} deleted
-        </dd>
-        <dt>Rooms</dt>
-        <dd>
-          {props.roomCount ?? 0} joined{props.roomsComplete ? '' : ' (still loading)'}
-        </dd>
-        <dt>Key backup preference</dt>
-        <dd>
-          {backup.state === 'undetermined'
-            ? 'Not set — each client decides'
-            : `${backup.state === 'enabled' ? 'On' : 'Off'} (from ${backup.source ?? ''})`}
-          {backup.isDisagreement ? ' — m.key_backup and the unstable backup_disabled disagree' : ''}
-        </dd>
-      </dl>
-      <p className="hint">Select an entry in the tree to view or edit it. Use “New entry” to add one.</p>
-    </section>
   );
 }

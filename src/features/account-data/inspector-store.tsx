@@ -6,11 +6,19 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import { GROUP_IDS } from './tree-model.ts';
+import { ROW_PREFIX } from './row-ids.ts';
 import type { Draft } from './drafts-db.ts';
 import { entryKeyIn, type EntryKey } from '../../matrix/entry-key.ts';
 
 export type InspectorState = {
+  /** The tree's selected row. */
   selectedId: string | null;
+  /**
+   * What the detail pane shows: the last selected entry, room or device row. Selecting a group (for
+   * instance to collapse it) keeps it open, and it stays open when the tree stops showing its row
+   * (collapsed, filtered out): the pane never depends on the visible rows (issue #7).
+   */
+  openId: string | null;
   expanded: ReadonlySet<string>;
   filter: string;
   /** Secret entries the user chose to reveal in this session. */
@@ -20,6 +28,8 @@ export type InspectorState = {
   isNewEntryOpen: boolean;
   actions: {
     rowSelected: (id: string) => void;
+    /** Back to the Overview. */
+    paneClosed: () => void;
     rowToggled: (id: string, expanded: boolean) => void;
     rowsExpanded: (ids: readonly string[]) => void;
     filterChanged: (filter: string) => void;
@@ -33,9 +43,15 @@ export type InspectorState = {
   };
 };
 
+/** Entry, room and device rows open in the detail pane; groups and messages do not. */
+function isOpenable(id: string): boolean {
+  return Object.values(ROW_PREFIX).some((prefix) => id.startsWith(prefix));
+}
+
 export function createInspectorStore() {
   return createStore<InspectorState>()((set) => ({
     selectedId: null,
+    openId: null,
     expanded: new Set([GROUP_IDS.global]),
     filter: '',
     revealed: new Set(),
@@ -43,7 +59,10 @@ export function createInspectorStore() {
     isNewEntryOpen: false,
     actions: {
       rowSelected: (id) => {
-        set({ selectedId: id });
+        set(isOpenable(id) ? { selectedId: id, openId: id } : { selectedId: id });
+      },
+      paneClosed: () => {
+        set({ openId: null });
       },
       rowToggled: (id, expanded) => {
         set((s) => {

@@ -7,7 +7,8 @@ import {
   type RoomsData,
   type ScopeData,
 } from './model.ts';
-import { buildTreeRows, entryRowId, GROUP_IDS, roomRowId } from './tree-model.ts';
+import { buildTreeRows, GROUP_IDS } from './tree-model.ts';
+import { entryRowId, roomRowId } from './row-ids.ts';
 
 const global: ScopeData = [
   ['m.push_rules', { global: {} }],

@@ -10,7 +10,7 @@ import type { AccountDataScope } from '../../matrix/types.ts';
 import { isSecretType, isServerManaged } from '../../matrix/known-types.ts';
 import { formatBytes } from '../../lib/format.ts';
 import type { Entry, RoomData, RoomsData, ScopeData } from './model.ts';
-import { entryKey } from '../../matrix/entry-key.ts';
+import { deviceRowId, entryRowId, roomRowId } from './row-ids.ts';
 
 export type DeviceInfo = { device_id: string; display_name?: string; last_seen_ts?: number };
 
@@ -32,10 +32,6 @@ export const GROUP_IDS: Record<GroupId, string> = {
   rooms: 'group:rooms',
   devices: 'group:devices',
 };
-
-export const roomRowId = (roomId: string) => `room:${roomId}`;
-export const deviceRowId = (deviceId: string) => `device:${deviceId}`;
-export const entryRowId = (scope: AccountDataScope, type: string) => `entry:${entryKey(scope, type)}`;
 
 export type TreeInput = {
   global: ScopeData | undefined;

@@ -13,6 +13,7 @@ import { PendingWrites } from '../features/account-data/pending-writes.ts';
 import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
+import { Banner } from '../components/banner.tsx';
 import { connectSyncToCaches } from './sync-bridge.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -109,9 +110,9 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         </button>
       </header>
       {startError ? (
-        <p className="banner banner--critical" role="alert">
-          Could not start syncing: {startError}
-        </p>
+        <Banner tone="critical" title="Could not start syncing">
+          {startError}
+        </Banner>
       ) : null}
       <ErrorBoundary area="The account data view">
         <AccountDataView client={client} pending={pending} />

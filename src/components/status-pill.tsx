@@ -10,14 +10,24 @@ export type StatusPillProps = {
   /** Pulse the dot while something is in progress (still under `prefers-reduced-motion`). */
   isPending?: boolean;
   title?: string;
+  /** Accessible name, e.g. "Sync status". */
+  label?: string;
 };
 
 /** A compact status with a coloured dot, e.g. "Live", "Reconnecting in 8 s". */
-export function StatusPill({ tone, children, isLive = false, isPending = false, title }: StatusPillProps) {
+export function StatusPill({
+  tone,
+  children,
+  isLive = false,
+  isPending = false,
+  title,
+  label,
+}: StatusPillProps) {
   return (
     <span
       className={`status-pill status-pill--${tone}${isPending ? ' status-pill--pending' : ''}`}
       role={isLive ? 'status' : undefined}
+      aria-label={label}
       title={title}
     >
       <span className="status-pill__dot" aria-hidden="true" />

@@ -5,7 +5,19 @@
  */
 import { useEffect, useState } from 'react';
 import type { SyncStatus } from '../../matrix/types.ts';
+import { StatusPill, type StatusTone } from '../../components/status-pill.tsx';
 import { useSyncStatus } from './sync-status-store.ts';
+
+/** Each state maps to a tone the theme defines (never a class built from the state's name). */
+const TONE: Record<SyncStatus['state'], { tone: StatusTone; isPending: boolean }> = {
+  stopped: { tone: 'neutral', isPending: false },
+  connecting: { tone: 'info', isPending: true },
+  loading: { tone: 'info', isPending: true },
+  live: { tone: 'success', isPending: false },
+  'backing-off': { tone: 'warning', isPending: true },
+  offline: { tone: 'warning', isPending: false },
+  expired: { tone: 'critical', isPending: false },
+};
 
 /** Human text for a status; `now` is injectable for tests. */
 export function describeSyncStatus(status: SyncStatus, now: number): string {
@@ -49,16 +61,16 @@ export function SyncStatusIndicator() {
     };
   }, [isCountingDown]);
 
-  const text = describeSyncStatus(status, now);
+  const { tone, isPending } = TONE[status.state];
   return (
-    <div
-      role="status"
-      aria-label="Sync status"
-      className={`status-pill status-pill--${status.state}`}
+    <StatusPill
+      tone={tone}
+      isPending={isPending}
+      isLive
+      label="Sync status"
       title={transport === 'v3' ? 'Using /v3/sync (this server has no sliding sync)' : 'Using sliding sync'}
     >
-      <span className="status-pill__dot" aria-hidden="true" />
-      {text}
-    </div>
+      {describeSyncStatus(status, now)}
+    </StatusPill>
   );
 }

@@ -1,0 +1,37 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { act, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../../matrix/types.ts';
+import { SyncStatusIndicator } from './sync-status.tsx';
+import { syncStatusStore } from './sync-status-store.ts';
+
+const theme = readFileSync(join(process.cwd(), 'src/components/theme.css'), 'utf8');
+const defined = (className: string) => new RegExp(`\\.${className}\\b`).test(theme);
+
+const states: SyncStatus[] = [
+  { state: 'stopped' },
+  { state: 'connecting' },
+  { state: 'loading', roomsLoaded: 1, roomsTotal: 2 },
+  { state: 'live' },
+  { state: 'backing-off', retryAt: Date.now() + 5_000, attempt: 1, reason: 'network error' },
+  { state: 'offline', reason: 'no network' },
+  { state: 'expired', softLogout: true },
+];
+
+describe('SyncStatusIndicator (issue #7: the header status pill uses StatusPill, never an undefined class)', () => {
+  it('renders every state as a named live status whose classes the theme defines', () => {
+    render(<SyncStatusIndicator />);
+    for (const status of states) {
+      act(() => {
+        syncStatusStore.getState().actions.statusChanged(status);
+      });
+      const pill = screen.getByRole('status', { name: 'Sync status' });
+      const classes = pill.className.split(/\s+/).filter(Boolean);
+      expect(classes).toContain('status-pill');
+      for (const c of classes)
+        expect(defined(c), `${status.state}: .${c} is defined in theme.css`).toBe(true);
+    }
+  });
+});

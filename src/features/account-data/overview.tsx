@@ -1,6 +1,7 @@
 /** The Overview shown when no entry is selected: counts and the key-backup preference at a glance. */
 import { effectiveKeyBackup } from '../../matrix/known-types.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { Spinner } from '../../components/spinner.tsx';
 import type { ScopeData } from './model.ts';
 
 export function Overview(props: {
@@ -11,7 +12,7 @@ export function Overview(props: {
   if (!props.global) {
     return (
       <EmptyState title="Loading your account data…">
-        The first sync brings every global entry, then room account data arrives for every joined room.
+        <Spinner size="sm" /> The first sync brings every global entry, then room account data arrives for every joined room.
       </EmptyState>
     );
   }

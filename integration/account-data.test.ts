@@ -29,7 +29,7 @@ describe.each([
 
     expect(await client.deleteAccountData({ kind: 'global' }, type)).toEqual({ method: deleteMethod });
     expect(await client.deleteAccountData({ kind: 'room', roomId }, type)).toEqual({ method: deleteMethod });
-    // MSC3391 on: GET → 404; off: GET → 200 {}. Both read as absent (PROTOCOL §3).
+    // MSC3391 on: GET → 404; off: GET → 200 {}. Both read as absent (docs/protocol.md §3).
     expect(await client.getAccountData({ kind: 'global' }, type)).toEqual({ status: 'absent' });
     expect(await client.getAccountData({ kind: 'room', roomId }, type)).toEqual({ status: 'absent' });
   });
@@ -47,7 +47,7 @@ describe.each([
       status: 'content',
       content: { tags: { 'm.favourite': { order: 0.25 }, 'u.work': {} } },
     });
-    // No shadow m.tag row was written through the account-data endpoint (PROTOCOL §2).
+    // No shadow m.tag row was written through the account-data endpoint (docs/protocol.md §2).
     const raw = await fetch(
       `${user.homeserver.baseUrl}/_matrix/client/v3/user/${encodeURIComponent(user.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/m.tag`,
       { headers: { Authorization: `Bearer ${user.accessToken}` } },

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loginWithAccessToken, loginWithPassword, logout, refreshSession } from '../src/matrix/auth.ts';
 import { MatrixClient } from '../src/matrix/client.ts';
-import { discoverHomeserver, getServerCapabilities, resolveWellKnown } from '../src/matrix/discovery.ts';
+import { getServerCapabilities } from '../src/matrix/capabilities.ts';
+import { discoverHomeserver, resolveWellKnown } from '../src/matrix/discovery.ts';
 import { MatrixApiError } from '../src/matrix/errors.ts';
 import { createUser, homeserver } from '../test-support/synapse.ts';
 
@@ -21,7 +22,7 @@ describe('sign-in against Synapse', () => {
     });
     expect(session.deviceId).not.toBe(user.deviceId);
     // Synapse 1.160 issues a refresh token whenever asked, with a 5-minute access token by default
-    // (`refreshable_access_token_lifetime` defaults to 5m; PROTOCOL §1.4 says "only if set").
+    // (`refreshable_access_token_lifetime` defaults to 5m; docs/protocol.md §1.4).
     expect(session.refreshToken).toEqual(expect.any(String));
     expect(session.expiresAt).toBeGreaterThan(Date.now() + 60_000);
 
@@ -84,7 +85,7 @@ describe('sign-in against Synapse', () => {
     expect(changed).toHaveLength(1);
     expect(client.session.accessToken).not.toBe(session.accessToken);
     expect(client.session.refreshToken).not.toBe(session.refreshToken);
-    // The superseded refresh token is refused once the new tokens were used (PROTOCOL §1.4).
+    // The superseded refresh token is refused once the new tokens were used (docs/protocol.md §1.4).
     await expect(refreshSession(session)).rejects.toMatchObject({ status: 403, errcode: 'M_FORBIDDEN' });
     await client.logout();
   });

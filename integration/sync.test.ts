@@ -234,7 +234,7 @@ describe('sliding sync: unknown position', () => {
     await log.next(isKind('initial-complete'), 10_000);
 
     // Stop, change data while stopped, and restart with a position the server does not hold
-    // (Synapse formats pos as <connection_position>/<stream token>, PROTOCOL §4.2).
+    // (Synapse formats pos as <connection_position>/<stream token>, docs/protocol.md §4.2).
     engine.stop();
     await putAccountData(user, 'org.example.before', {});
     await putAccountData(user, 'org.example.after', { v: 2 });

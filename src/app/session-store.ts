@@ -17,7 +17,7 @@ export type SessionState = {
   /** Why the user is looking at the sign-in page, if not by choice. */
   notice: string | undefined;
   /**
-   * After a soft logout (PROTOCOL §1.4): sign in again to the same server, as the same user, on the
+   * After a soft logout (docs/protocol.md §1.4): sign in again to the same server, as the same user, on the
    * same device, so the device keeps its state.
    */
   resume: SignInResume | undefined;

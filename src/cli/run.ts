@@ -120,7 +120,7 @@ async function dump(client: MatrixClient, args: RunArgs, io: CliIo): Promise<num
     kind === 'sliding'
       ? 'Rooms come from the sliding-sync room list (joined rooms, and rooms you were kicked or banned from); rooms you left or were never in are not included.'
       : 'Rooms come from /v3/sync (joined rooms only); rooms you left or were never in are not included.',
-    'm.push_rules and room m.tag are synthesized by the server from its own tables (PROTOCOL §2).',
+    'm.push_rules and room m.tag are synthesized by the server from its own tables (docs/protocol.md §2).',
   ];
   const devices = await readDevices(client, args.deviceTypes, notes);
   const document = buildDumpDocument({

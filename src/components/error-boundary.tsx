@@ -1,5 +1,5 @@
 /**
- * A feature-level error boundary (STYLE.md: one per feature, not one for the app): a crash in one
+ * A feature-level error boundary (one per feature, not one for the app): a crash in one
  * pane shows what happened and a way to recover, while the rest of the app keeps working.
  * Error text never includes tokens: our errors are built without them (src/matrix/errors.ts).
  */

@@ -27,7 +27,7 @@ export type ParseContentResult =
   | { ok: true; value: JsonObject; warnings: ContentWarning[] }
   | {
       ok: false;
-      /** `invalid-json` maps to the server's `400 M_NOT_JSON`, `not-an-object` to `400 M_BAD_JSON` (PROTOCOL §2). */
+      /** `invalid-json` maps to the server's `400 M_NOT_JSON`, `not-an-object` to `400 M_BAD_JSON` (docs/protocol.md §2). */
       error: 'invalid-json' | 'not-an-object';
       /** Human-readable, with the position for syntax errors: `Line 3, column 5: Expected ',' or '}' …`. */
       message: string;

@@ -1,7 +1,7 @@
 /**
  * Lazy loading with a safety net, shared by the JSON editor and the diff view.
  *
- * Monaco is ~3 MB and must stay out of the entry chunk (STYLE: Monaco only through `React.lazy`). A
+ * Monaco is ~3 MB and must stay out of the entry chunk (docs/architecture.md "Editor": Monaco only through `React.lazy`). A
  * lazy chunk can fail to load (a deploy replaced the hashed file, the network dropped) and Monaco can
  * throw while mounting; in both cases the user still needs a working editor, so both roads lead to a
  * plain implementation with the same props.

@@ -23,11 +23,11 @@ const SUFFIX = '.json';
 /**
  * Builds the document URI for one account-data entry.
  *
- * Global and room data are separate namespaces on the server (PROTOCOL §2), so they get separate URIs
+ * Global and room data are separate namespaces on the server (docs/protocol.md §2), so they get separate URIs
  * and therefore separate models, drafts and schemas; `m.tag` in room A and room B never share a draft.
  *
  * @throws RangeError for an empty type or ID: Synapse stores an empty path segment as type `""`
- *   (PROTOCOL §0), so the UI must block it before it ever gets here.
+ *   (docs/protocol.md §0), so the UI must block it before it ever gets here.
  */
 export function modelUriFor(scope: AccountDataScope, type: string): string {
   const last = `${encodeSegment(type, 'type')}${SUFFIX}`;

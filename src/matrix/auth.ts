@@ -1,8 +1,8 @@
 /**
- * Sign-in, refresh and logout for the legacy auth API (PROTOCOL §1.4), structured as pluggable
+ * Sign-in, refresh and logout for the legacy auth API (docs/protocol.md §1.4), structured as pluggable
  * {@link SignInMethod}s (how a session starts) and {@link SessionAuthority}s (how a session is
  * refreshed and ended, per `Session.authApi`). SSO completes through {@link loginTokenSignIn};
- * OAuth 2.0 (PROTOCOL §1.5) will add a method and an authority beside these.
+ * OAuth 2.0 (docs/protocol.md §1.5) will add a method and an authority beside these.
  *
  * Tokens are never logged, never put into URLs and never included in error messages.
  */
@@ -14,7 +14,7 @@ import type { ServerCapabilities, Session } from './types.ts';
 /** `initial_device_display_name` used when the caller gives none. */
 export const DEFAULT_DEVICE_DISPLAY_NAME = 'Account Data Inspector';
 
-/** Password login type (PROTOCOL §1.4). */
+/** Password login type (docs/protocol.md §1.4). */
 export const LOGIN_TYPE_PASSWORD = 'm.login.password';
 /** Login type exchanging an SSO `loginToken`. */
 export const LOGIN_TYPE_TOKEN = 'm.login.token';
@@ -35,7 +35,7 @@ export type PasswordCredentials = {
   user: string;
   password: string;
   deviceDisplayName?: string;
-  /** Re-use a device (re-login after soft logout keeps its state, PROTOCOL §1.4). */
+  /** Re-use a device (re-login after soft logout keeps its state, docs/protocol.md §1.4). */
   deviceId?: string;
 };
 
@@ -139,8 +139,9 @@ function hasFlow(capabilities: ServerCapabilities, type: string): boolean {
 }
 
 /**
- * `m.login.password` with an `m.id.user` identifier. Synapse issues a refresh token only when
- * asked **and** configured (PROTOCOL §1.4), so `refreshToken`/`expiresAt` may be absent.
+ * `m.login.password` with an `m.id.user` identifier. Synapse 1.160 issues a refresh token whenever
+ * asked (5-minute access tokens by default, docs/protocol.md §1.4); other servers may not, so
+ * `refreshToken`/`expiresAt` may be absent.
  */
 export const passwordSignIn: SignInMethod<PasswordCredentials> = {
   loginMethod: 'password',
@@ -163,7 +164,7 @@ export const passwordSignIn: SignInMethod<PasswordCredentials> = {
 
 /**
  * `m.login.token`: exchanges the `loginToken` an SSO redirect returns (2 min, single use on
- * Synapse; PROTOCOL §1.4).
+ * Synapse; docs/protocol.md §1.4).
  */
 export const loginTokenSignIn: SignInMethod<{ loginToken: string; deviceDisplayName?: string }> = {
   loginMethod: 'sso',
@@ -187,9 +188,9 @@ export type WhoamiResponse = { user_id: string; device_id?: string; is_guest?: b
 
 /**
  * Uses an existing access token, validated with `/v3/account/whoami`. The token must be bound to a
- * device (sliding sync's `conn_id` is per device; PROTOCOL §4.1) and not a guest's. It is recorded
+ * device (sliding sync's `conn_id` is per device; docs/protocol.md §4.1) and not a guest's. It is recorded
  * as `authApi: 'legacy'` with no refresh token: the app cannot refresh or tell OAuth tokens apart.
- * Prefer a dedicated device: `/v3/sync` drains the device's to-device queue (PROTOCOL §4.6).
+ * Prefer a dedicated device: `/v3/sync` drains the device's to-device queue (docs/protocol.md §4.6).
  */
 export const accessTokenSignIn: SignInMethod<{ accessToken: string }> = {
   loginMethod: 'token',
@@ -227,7 +228,7 @@ export const accessTokenSignIn: SignInMethod<{ accessToken: string }> = {
   },
 };
 
-/** Password login (PROTOCOL §1.4); see {@link passwordSignIn}. */
+/** Password login (docs/protocol.md §1.4); see {@link passwordSignIn}. */
 export function loginWithPassword(
   baseUrl: string,
   credentials: PasswordCredentials,
@@ -255,7 +256,7 @@ export function loginWithLoginToken(
 }
 
 /**
- * The URL to open for SSO (PROTOCOL §1.4): `…/v3/login/sso/redirect[/{idpId}]?redirectUrl=…`.
+ * The URL to open for SSO (docs/protocol.md §1.4): `…/v3/login/sso/redirect[/{idpId}]?redirectUrl=…`.
  * The browser comes back to `redirectUrl?loginToken=…`; pass it to {@link loginWithLoginToken}.
  */
 export function ssoRedirectUrl(
@@ -269,7 +270,7 @@ export function ssoRedirectUrl(
   return `${normaliseBaseUrl(baseUrl)}${matrixPath(CLIENT_V3, ...segments)}?${query.toString()}`;
 }
 
-/** Refresh and logout for `authApi: 'legacy'` sessions (PROTOCOL §1.4). */
+/** Refresh and logout for `authApi: 'legacy'` sessions (docs/protocol.md §1.4). */
 export const legacyAuthority: SessionAuthority = {
   async refresh(session, options = {}) {
     if (!session.refreshToken) {
@@ -346,13 +347,13 @@ export function refreshSession(session: Session, options?: AuthRequestOptions): 
 
 /**
  * Ends the session: `POST /v3/logout`, which deletes the device (and its MSC3890 settings,
- * PROTOCOL §5). A `401` counts as success.
+ * docs/protocol.md §5). A `401` counts as success.
  */
 export function logout(session: Session, options?: AuthRequestOptions): Promise<void> {
   return authorityFor(session).logout(session, options);
 }
 
-/** How an auth failure affects the session (PROTOCOL §1.4 soft logout). */
+/** How an auth failure affects the session (docs/protocol.md §1.4 soft logout). */
 export type SessionInvalidation = {
   /** `true`: refresh, or re-login with the same device keeping local state; `false`: wipe. */
   softLogout: boolean;

@@ -17,14 +17,14 @@ import {
 import { isRecord } from './json.ts';
 import type { IdentityProvider, LoginFlow, OAuthMetadata, ServerCapabilities } from './types.ts';
 
-/** `GET /_matrix/client/versions` (PROTOCOL §1.2). */
+/** `GET /_matrix/client/versions` (docs/protocol.md §1.2). */
 export type VersionsResponse = {
   versions: string[];
   unstable_features?: Record<string, boolean>;
   [key: string]: unknown;
 };
 
-/** Unstable feature flags this app reads from `/versions` (PROTOCOL §1.2). */
+/** Unstable feature flags this app reads from `/versions` (docs/protocol.md §1.2). */
 export const FEATURE_SLIDING_SYNC = 'org.matrix.simplified_msc3575';
 /** MSC3391 account-data DELETE. */
 export const FEATURE_ACCOUNT_DATA_DELETE = 'org.matrix.msc3391';
@@ -41,7 +41,7 @@ const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
 /**
  * `GET /_matrix/client/versions`, validated (a `versions` array of strings). Pass the access
- * token after login: Synapse applies per-user overrides (PROTOCOL §1.2).
+ * token after login: Synapse applies per-user overrides (docs/protocol.md §1.2).
  *
  * @throws {@link MatrixResponseError} when the answer is not a versions document.
  */
@@ -77,7 +77,7 @@ export function validateVersions(body: unknown, path = `${CLIENT_PREFIX}/version
 }
 
 /**
- * `GET /v3/login` flows (PROTOCOL §1.4), or null when the legacy API is absent (`404
+ * `GET /v3/login` flows (docs/protocol.md §1.4), or null when the legacy API is absent (`404
  * M_UNRECOGNIZED`, e.g. behind MAS without its compat layer).
  */
 export async function fetchLoginFlows(
@@ -99,7 +99,7 @@ export async function fetchLoginFlows(
 }
 
 /**
- * OAuth 2.0 server metadata (PROTOCOL §1.3, §1.5): `/v1/auth_metadata`, falling back to the MSC2965
+ * OAuth 2.0 server metadata (docs/protocol.md §1.3, §1.5): `/v1/auth_metadata`, falling back to the MSC2965
  * unstable path; null when neither exists (`404 M_UNRECOGNIZED`) or the document is incomplete.
  */
 export async function fetchAuthMetadata(
@@ -171,7 +171,7 @@ export function buildCapabilities(
 
 /**
  * Probes `/versions`, `/v3/login` and `auth_metadata` in parallel. Pass `accessToken` after login
- * so `/versions` reflects per-user overrides (PROTOCOL §1.2); `MatrixClient.getCapabilities`
+ * so `/versions` reflects per-user overrides (docs/protocol.md §1.2); `MatrixClient.getCapabilities`
  * does this (and refreshes the token if needed).
  */
 export async function getServerCapabilities(

@@ -1,7 +1,7 @@
 /**
  * Finding a homeserver from what the user typed (a user ID, a server name or a URL).
  *
- * Discovery follows the spec's client-server "server discovery" (PROTOCOL §1.1): `.well-known` on
+ * Discovery follows the spec's client-server "server discovery" (docs/protocol.md §1.1): `.well-known` on
  * the host of the server name with the outcomes IGNORE / FAIL_PROMPT / FAIL_ERROR, then a
  * `/versions` check of the candidate base URL. What the server can do once found is probed by
  * `capabilities.ts`.
@@ -10,9 +10,6 @@ import { fetchVersions, probeHttp, type ProbeOptions, type VersionsResponse } fr
 import { MatrixApiError, MatrixNetworkError, isAbortError } from './errors.ts';
 import { CLIENT_PREFIX, matrixPath, normaliseBaseUrl } from './http.ts';
 import { isRecord } from './json.ts';
-
-/** Kept while callers move to `capabilities.ts` (issue #7); import from there. */
-export { getServerCapabilities } from './capabilities.ts';
 
 /** Options of discovery (the same as the capability probes'). */
 export type DiscoveryOptions = ProbeOptions;
@@ -81,7 +78,7 @@ export class DiscoveryError extends Error {
 
 /**
  * Classifies user input. A user ID's server name is everything after the **first** colon
- * (PROTOCOL §1.1), so `@a:example.org:8448` gives `example.org:8448`.
+ * (docs/protocol.md §1.1), so `@a:example.org:8448` gives `example.org:8448`.
  *
  * @throws {@link DiscoveryError} `invalid-input`
  */
@@ -137,7 +134,7 @@ export function isLocalOrIpHost(host: string): boolean {
   );
 }
 
-/** Result of the `.well-known` step (spec outcomes, PROTOCOL §1.1). */
+/** Result of the `.well-known` step (spec outcomes, docs/protocol.md §1.1). */
 export type WellKnownOutcome =
   | { action: 'IGNORE'; attempt: DiscoveryAttempt }
   | { action: 'FAIL_PROMPT'; reason: string; attempt: DiscoveryAttempt }

@@ -4,7 +4,7 @@
  * `signal.aborted` checks and `AbortError` handling keep working).
  *
  * None of these messages may contain an access or refresh token: messages are built from the HTTP
- * method, the path (tokens never go into URLs, PROTOCOL §0) and the server's `error` text, which
+ * method, the path (tokens never go into URLs, docs/protocol.md §0) and the server's `error` text, which
  * the request layer scrubs of the token as a last line of defence.
  */
 
@@ -21,15 +21,15 @@ export type MatrixApiErrorInit = {
   /** Path without query string, e.g. `/_matrix/client/v3/user/%40a%3Ax/account_data/m.direct`. */
   path: string;
   body: unknown;
-  /** From the body's `retry_after_ms` (the `Retry-After` header is unreadable cross-origin, PROTOCOL §1.6). */
+  /** From the body's `retry_after_ms` (the `Retry-After` header is unreadable cross-origin, docs/protocol.md §1.6). */
   retryAfterMs?: number;
-  /** From the body's `soft_logout` on `401 M_UNKNOWN_TOKEN` (PROTOCOL §1.4). */
+  /** From the body's `soft_logout` on `401 M_UNKNOWN_TOKEN` (docs/protocol.md §1.4). */
   softLogout?: boolean;
 };
 
 /**
  * The server answered with a non-2xx status. Branch on {@link status} **and** {@link errcode},
- * never on the message (PROTOCOL §0).
+ * never on the message (docs/protocol.md §0).
  */
 export class MatrixApiError extends Error {
   override readonly name = 'MatrixApiError';
@@ -162,7 +162,7 @@ export function isMatrixApiError(error: unknown, status?: number, errcode?: stri
 
 /**
  * `404` that means "no such endpoint" rather than "no such item": `M_UNRECOGNIZED`, or any 404/405
- * whose errcode is not `M_NOT_FOUND` (a proxy's bare 404 page) — PROTOCOL §0.
+ * whose errcode is not `M_NOT_FOUND` (a proxy's bare 404 page) — docs/protocol.md §0.
  */
 export function isEndpointMissing(error: unknown): boolean {
   if (!(error instanceof MatrixApiError)) return false;

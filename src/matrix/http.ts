@@ -3,7 +3,7 @@
  * parameters, `AbortSignal` + timeout, typed failures (see `errors.ts`) and bounded retries on
  * `429 M_LIMIT_EXCEEDED`.
  *
- * CORS (PROTOCOL §1.6): Synapse allows only `Authorization`, `Content-Type`, `X-Requested-With`
+ * CORS (docs/protocol.md §1.6): Synapse allows only `Authorization`, `Content-Type`, `X-Requested-With`
  * and `Date` request headers and exposes no `Retry-After`, so we send nothing but `Authorization`
  * and `Content-Type`, and read the wait from the body's `retry_after_ms`.
  *
@@ -29,7 +29,7 @@ export const CLIENT_V1 = '/_matrix/client/v1';
 export const CLIENT_UNSTABLE = '/_matrix/client/unstable';
 
 /**
- * A URL path whose dynamic segments were each `encodeURIComponent`-ed (PROTOCOL §0: Synapse
+ * A URL path whose dynamic segments were each `encodeURIComponent`-ed (docs/protocol.md §0: Synapse
  * matches `[^/]*` on the raw path, so an unencoded `/` in a type would change the route). Build it
  * with {@link matrixPath}; the brand stops raw strings from sneaking in.
  */
@@ -132,7 +132,7 @@ export class HttpClient {
       try {
         return await this.attempt<T>(method, path, options);
       } catch (error) {
-        // PROTOCOL §1.6: the wait comes from the body's retry_after_ms.
+        // docs/protocol.md §1.6: the wait comes from the body's retry_after_ms.
         if (error instanceof MatrixApiError && error.status === 429 && attempt < maxRetries) {
           const wait = Math.min(cap, error.retryAfterMs ?? RATE_LIMIT_FALLBACK_MS * 2 ** attempt);
           await abortableSleep(wait, options.signal);

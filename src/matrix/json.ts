@@ -1,6 +1,6 @@
 /**
  * Small JSON helpers for user content (account-data `content` is user JSON: it is validated, never
- * reshaped — STYLE "Protocol layer").
+ * reshaped; docs/architecture.md "Layers").
  */
 import type { JsonObject } from './types.ts';
 
@@ -9,7 +9,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** PROTOCOL §3 client rule / §8 rule 1: content `{}` means "deleted" and is treated as absent. */
+/** docs/protocol.md §3 client rule / §8 rule 1: content `{}` means "deleted" and is treated as absent. */
 export function isEmptyContent(content: JsonObject): boolean {
   return Object.keys(content).length === 0;
 }
@@ -18,7 +18,7 @@ export function isEmptyContent(content: JsonObject): boolean {
  * True when `value` is a plain JSON object that survives `JSON.stringify` unchanged: no arrays or
  * null at the top, no `undefined`, functions, symbols, bigints, non-finite numbers or class
  * instances anywhere (NaN would silently become `null`; a non-object is `400 M_BAD_JSON`,
- * PROTOCOL §2).
+ * docs/protocol.md §2).
  */
 export function isJsonObject(value: unknown): value is JsonObject {
   return isPlainObject(value) && isJsonValueDeep(value, 0);

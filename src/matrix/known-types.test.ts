@@ -18,7 +18,7 @@ const global = { kind: 'global' } as const;
 const room = { kind: 'room', roomId: '!r:x' } as const;
 const device = { kind: 'device', deviceId: 'D' } as const;
 
-describe('server-managed types (PROTOCOL §2, §8 rule 3)', () => {
+describe('server-managed types (docs/protocol.md §2, §8 rule 3)', () => {
   it('refuses m.push_rules and m.fully_read in global and room scope, routes room m.tag', () => {
     expect(isServerManaged('m.push_rules', global)).toBe(true);
     expect(isServerManaged('m.push_rules', room)).toBe(true);
@@ -39,7 +39,7 @@ describe('server-managed types (PROTOCOL §2, §8 rule 3)', () => {
   });
 });
 
-describe('isSecretType (PROTOCOL §8 rule 2)', () => {
+describe('isSecretType (docs/protocol.md §8 rule 2)', () => {
   it('matches the secret prefixes', () => {
     for (const t of [
       'm.secret_storage.default_key',
@@ -90,7 +90,7 @@ describe('catalogue', () => {
   });
 });
 
-describe('effectiveKeyBackup (PROTOCOL §6)', () => {
+describe('effectiveKeyBackup (docs/protocol.md §6)', () => {
   it('prefers m.key_backup, falls back to the reversed unstable type, else undetermined', () => {
     expect(effectiveKeyBackup({ [M_KEY_BACKUP]: { enabled: true } })).toEqual({
       state: 'enabled',
@@ -145,7 +145,7 @@ describe('json helpers', () => {
   });
 });
 
-describe('computeRoomDisplayName (PROTOCOL §4.2)', () => {
+describe('computeRoomDisplayName (docs/protocol.md §4.2)', () => {
   const hero = (name: string) => ({ user_id: `@${name.toLowerCase()}:x`, displayname: name });
 
   it('uses name, then canonical alias', () => {

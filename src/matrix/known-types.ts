@@ -1,20 +1,20 @@
 /**
- * Catalogue of well-known account-data types (PROTOCOL §8) and the predicates the inspector needs:
+ * Catalogue of well-known account-data types (docs/protocol.md §8) and the predicates the inspector needs:
  * which types are server-managed, which hold secrets, which are per-device, and the effective
- * key-backup preference (PROTOCOL §6).
+ * key-backup preference (docs/protocol.md §6).
  */
 import type { AccountDataScope, JsonObject, JsonValue } from './types.ts';
 
-// --- Spec, global (PROTOCOL §8) ---
+// --- Spec, global (docs/protocol.md §8) ---
 /** DM map `{"@user:x":["!room:x"]}`; read by the server for `is_dm`. */
 export const M_DIRECT = 'm.direct';
 /** Push rules; server-managed (write through `/pushrules`). */
 export const M_PUSH_RULES = 'm.push_rules';
 /** `{"ignored_users":{…}}`; validated and mirrored by the server. */
 export const M_IGNORED_USER_LIST = 'm.ignored_user_list';
-/** Account-data type `m.identity_server` (PROTOCOL §8). */
+/** Account-data type `m.identity_server` (docs/protocol.md §8). */
 export const M_IDENTITY_SERVER = 'm.identity_server';
-/** Account-data type `m.accepted_terms` (PROTOCOL §8). */
+/** Account-data type `m.accepted_terms` (docs/protocol.md §8). */
 export const M_ACCEPTED_TERMS = 'm.accepted_terms';
 /** Spec v1.18, MSC4380. */
 export const M_INVITE_PERMISSION_CONFIG = 'm.invite_permission_config';
@@ -24,37 +24,37 @@ export const M_RECENT_EMOJI = 'm.recent_emoji';
 export const M_IMAGE_PACK_ROOMS = 'm.image_pack.rooms';
 /** Spec v1.19 (MSC4287): `{"enabled":bool}`. */
 export const M_KEY_BACKUP = 'm.key_backup';
-/** Account-data type `m.secret_storage.default_key` (PROTOCOL §8). */
+/** Account-data type `m.secret_storage.default_key` (docs/protocol.md §8). */
 export const M_SECRET_STORAGE_DEFAULT_KEY = 'm.secret_storage.default_key';
 /** Prefix of `m.secret_storage.key.<keyId>` (key metadata). */
 export const M_SECRET_STORAGE_KEY_PREFIX = 'm.secret_storage.key.';
-/** Account-data type `m.cross_signing.master` (PROTOCOL §8). */
+/** Account-data type `m.cross_signing.master` (docs/protocol.md §8). */
 export const M_CROSS_SIGNING_MASTER = 'm.cross_signing.master';
-/** Account-data type `m.cross_signing.self_signing` (PROTOCOL §8). */
+/** Account-data type `m.cross_signing.self_signing` (docs/protocol.md §8). */
 export const M_CROSS_SIGNING_SELF_SIGNING = 'm.cross_signing.self_signing';
-/** Account-data type `m.cross_signing.user_signing` (PROTOCOL §8). */
+/** Account-data type `m.cross_signing.user_signing` (docs/protocol.md §8). */
 export const M_CROSS_SIGNING_USER_SIGNING = 'm.cross_signing.user_signing';
-/** Account-data type `m.megolm_backup.v1` (PROTOCOL §8). */
+/** Account-data type `m.megolm_backup.v1` (docs/protocol.md §8). */
 export const M_MEGOLM_BACKUP_V1 = 'm.megolm_backup.v1';
 
 // --- Spec, room ---
 /** Read marker; server-managed (write through `/rooms/{roomId}/read_markers`). */
 export const M_FULLY_READ = 'm.fully_read';
-/** Room tags; on Synapse synthesized from the tags table (PROTOCOL §2). */
+/** Room tags; on Synapse synthesized from the tags table (docs/protocol.md §2). */
 export const M_TAG = 'm.tag';
 /** Spec v1.12. */
 export const M_MARKED_UNREAD = 'm.marked_unread';
-/** Account-data type `com.famedly.marked_unread` (PROTOCOL §8). */
+/** Account-data type `com.famedly.marked_unread` (docs/protocol.md §8). */
 export const COM_FAMEDLY_MARKED_UNREAD = 'com.famedly.marked_unread';
 
 // --- Unstable and vendor ---
 /** MSC4287 unstable, reversed sense: `{"disabled":bool}`. The `m.` prefix is historical. */
 export const BACKUP_DISABLED = 'm.org.matrix.custom.backup_disabled';
-/** Account-data type `io.element.recovery` (PROTOCOL §8). */
+/** Account-data type `io.element.recovery` (docs/protocol.md §8). */
 export const IO_ELEMENT_RECOVERY = 'io.element.recovery';
 /** Dehydrated-device pickle key (secret). */
 export const ORG_MATRIX_MSC3814 = 'org.matrix.msc3814';
-/** Account-data type `org.matrix.msc4155.invite_permission_config` (PROTOCOL §8). */
+/** Account-data type `org.matrix.msc4155.invite_permission_config` (docs/protocol.md §8). */
 export const MSC4155_INVITE_PERMISSION_CONFIG = 'org.matrix.msc4155.invite_permission_config';
 /** Prefix; the device ID follows (MSC3890). */
 export const MSC3890_LOCAL_NOTIFICATION_SETTINGS_PREFIX = 'org.matrix.msc3890.local_notification_settings.';
@@ -62,37 +62,37 @@ export const MSC3890_LOCAL_NOTIFICATION_SETTINGS_PREFIX = 'org.matrix.msc3890.lo
 export const M_LOCAL_NOTIFICATION_SETTINGS_PREFIX = 'm.local_notification_settings.';
 /** Prefix; the device ID follows (Element Web). */
 export const ELEMENT_CLIENT_INFORMATION_PREFIX = 'io.element.matrix_client_information.';
-/** Account-data type `im.vector.analytics` (PROTOCOL §8). */
+/** Account-data type `im.vector.analytics` (docs/protocol.md §8). */
 export const IM_VECTOR_ANALYTICS = 'im.vector.analytics';
-/** Account-data type `im.vector.setting.breadcrumbs` (PROTOCOL §8). */
+/** Account-data type `im.vector.setting.breadcrumbs` (docs/protocol.md §8). */
 export const IM_VECTOR_BREADCRUMBS = 'im.vector.setting.breadcrumbs';
-/** Account-data type `im.vector.riot.breadcrumb_rooms` (PROTOCOL §8). */
+/** Account-data type `im.vector.riot.breadcrumb_rooms` (docs/protocol.md §8). */
 export const IM_VECTOR_RIOT_BREADCRUMB_ROOMS = 'im.vector.riot.breadcrumb_rooms';
-/** Account-data type `im.vector.setting.integration_provisioning` (PROTOCOL §8). */
+/** Account-data type `im.vector.setting.integration_provisioning` (docs/protocol.md §8). */
 export const IM_VECTOR_INTEGRATION_PROVISIONING = 'im.vector.setting.integration_provisioning';
-/** Account-data type `im.vector.web.settings` (PROTOCOL §8). */
+/** Account-data type `im.vector.web.settings` (docs/protocol.md §8). */
 export const IM_VECTOR_WEB_SETTINGS = 'im.vector.web.settings';
-/** Account-data type `io.element.recent_emoji` (PROTOCOL §8). */
+/** Account-data type `io.element.recent_emoji` (docs/protocol.md §8). */
 export const IO_ELEMENT_RECENT_EMOJI = 'io.element.recent_emoji';
-/** Account-data type `io.element.msc4278.media_preview_config` (PROTOCOL §8). */
+/** Account-data type `io.element.msc4278.media_preview_config` (docs/protocol.md §8). */
 export const MSC4278_MEDIA_PREVIEW_CONFIG = 'io.element.msc4278.media_preview_config';
-/** Account-data type `m.media_preview_config` (PROTOCOL §8). */
+/** Account-data type `m.media_preview_config` (docs/protocol.md §8). */
 export const M_MEDIA_PREVIEW_CONFIG = 'm.media_preview_config';
-/** Account-data type `m.widgets` (PROTOCOL §8). */
+/** Account-data type `m.widgets` (docs/protocol.md §8). */
 export const M_WIDGETS = 'm.widgets';
-/** Account-data type `im.ponies.user_emotes` (PROTOCOL §8). */
+/** Account-data type `im.ponies.user_emotes` (docs/protocol.md §8). */
 export const IM_PONIES_USER_EMOTES = 'im.ponies.user_emotes';
-/** Account-data type `im.ponies.emote_rooms` (PROTOCOL §8). */
+/** Account-data type `im.ponies.emote_rooms` (docs/protocol.md §8). */
 export const IM_PONIES_EMOTE_ROOMS = 'im.ponies.emote_rooms';
-/** Account-data type `m.policies` (PROTOCOL §8). */
+/** Account-data type `m.policies` (docs/protocol.md §8). */
 export const M_POLICIES = 'm.policies';
-/** Account-data type `org.matrix.msc3847.policies` (PROTOCOL §8). */
+/** Account-data type `org.matrix.msc3847.policies` (docs/protocol.md §8). */
 export const MSC3847_POLICIES = 'org.matrix.msc3847.policies';
-/** Account-data type `io.element.synapse.admin_client_config` (PROTOCOL §8). */
+/** Account-data type `io.element.synapse.admin_client_config` (docs/protocol.md §8). */
 export const SYNAPSE_ADMIN_CLIENT_CONFIG = 'io.element.synapse.admin_client_config';
-/** Account-data type `org.matrix.msc3230.space_order` (PROTOCOL §8). */
+/** Account-data type `org.matrix.msc3230.space_order` (docs/protocol.md §8). */
 export const MSC3230_SPACE_ORDER = 'org.matrix.msc3230.space_order';
-/** Account-data type `im.vector.setting.allowed_widgets` (PROTOCOL §8). */
+/** Account-data type `im.vector.setting.allowed_widgets` (docs/protocol.md §8). */
 export const IM_VECTOR_ALLOWED_WIDGETS = 'im.vector.setting.allowed_widgets';
 
 /** Which scopes a catalogue entry applies to. */
@@ -116,11 +116,11 @@ export type KnownType = {
   isServerValidated?: boolean;
   /** Content is a per-device entry whose device ID is the type's suffix. */
   isPerDevice?: boolean;
-  /** A shared map written last-writer-wins: re-GET just before writing (PROTOCOL §2, §8 rule 4). */
+  /** A shared map written last-writer-wins: re-GET just before writing (docs/protocol.md §2, §8 rule 4). */
   isSharedMap?: boolean;
 };
 
-/** The catalogue (PROTOCOL §8). */
+/** The catalogue (docs/protocol.md §8). */
 export const KNOWN_TYPES: readonly KnownType[] = [
   {
     type: M_DIRECT,
@@ -409,7 +409,7 @@ export function describeType(type: string): string | undefined {
   return lookupKnownType(type)?.description;
 }
 
-/** How a write of a type in a scope must be made (PROTOCOL §2, §8 rule of thumb 3). */
+/** How a write of a type in a scope must be made (docs/protocol.md §2, §8 rule of thumb 3). */
 export type WriteRoute =
   | { kind: 'account-data' }
   /** Refused client-side; `api` names the API to use instead. */
@@ -419,7 +419,7 @@ export type WriteRoute =
 
 /**
  * Where a write must go. `m.push_rules` and `m.fully_read` are refused in both the global and room
- * scope, as Synapse 1.160 refuses them on both endpoints with `405` (PROTOCOL §2). Room `m.tag` is
+ * scope, as Synapse 1.160 refuses them on both endpoints with `405` (docs/protocol.md §2). Room `m.tag` is
  * routed to the tags API, because a raw PUT creates a second, shadow `m.tag`.
  */
 export function writeRoute(type: string, scope: AccountDataScope): WriteRoute {
@@ -444,7 +444,7 @@ export function writeRoute(type: string, scope: AccountDataScope): WriteRoute {
 }
 
 /**
- * True for server-managed types ([SM] in PROTOCOL §8): `m.push_rules` and `m.fully_read` in the
+ * True for server-managed types ([SM] in docs/protocol.md §8): `m.push_rules` and `m.fully_read` in the
  * global and room scopes, and `m.tag` in a room (which is writable, but only through the tags API —
  * see {@link writeRoute}).
  */
@@ -455,7 +455,7 @@ export function isServerManaged(type: string, scope: AccountDataScope): boolean 
 const SECRET_PREFIXES = ['m.secret_storage.', 'm.cross_signing.', 'm.megolm_backup.', ORG_MATRIX_MSC3814];
 
 /**
- * True when a type holds secrets or secret metadata (PROTOCOL §8 rule of thumb 2): the prefixes
+ * True when a type holds secrets or secret metadata (docs/protocol.md §8 rule of thumb 2): the prefixes
  * `m.secret_storage.`, `m.cross_signing.`, `m.megolm_backup.`, `org.matrix.msc3814`, or any
  * content with an `encrypted` object.
  */
@@ -475,7 +475,7 @@ const PER_DEVICE_PREFIXES = [
 ];
 
 /**
- * For per-device types stored in global account data (PROTOCOL §5), the device-ID suffix:
+ * For per-device types stored in global account data (docs/protocol.md §5), the device-ID suffix:
  * `io.element.matrix_client_information.<dev>`, `org.matrix.msc3890.local_notification_settings.<dev>`,
  * `m.local_notification_settings.<dev>`. Null for other types. Lets the UI flag orphans whose
  * device is no longer in `GET /devices`.
@@ -489,7 +489,7 @@ export function perDeviceSuffix(type: string): PerDeviceType | null {
   return null;
 }
 
-/** Effective key-backup preference (PROTOCOL §6). */
+/** Effective key-backup preference (docs/protocol.md §6). */
 export type EffectiveKeyBackup = {
   state: 'enabled' | 'disabled' | 'undetermined';
   /** Which type decided it. */
@@ -499,7 +499,7 @@ export type EffectiveKeyBackup = {
 };
 
 /**
- * PROTOCOL §6 / MSC4287: `m.key_backup.enabled` if it is a boolean, else
+ * docs/protocol.md §6 / MSC4287: `m.key_backup.enabled` if it is a boolean, else
  * `!m.org.matrix.custom.backup_disabled.disabled` if that is a boolean, else "undetermined".
  * `global` maps type → content (missing or `{}` entries count as absent).
  */

@@ -26,7 +26,7 @@ export type Session = {
   refreshToken?: string;
   /** Epoch ms at which the access token expires, if the server said. */
   expiresAt?: number;
-  /** Which auth API issued the token; after login only that API is used (PROTOCOL §1.3). */
+  /** Which auth API issued the token; after login only that API is used (docs/protocol.md §1.3). */
   authApi: 'legacy' | 'oauth';
   /** How the user signed in; SSO and OAuth 2.0 arrive with a later issue. */
   loginMethod: 'password' | 'token' | 'sso' | 'oauth';

@@ -1,5 +1,5 @@
 /**
- * Test doubles for the lazy Monaco modules (Monaco cannot run in jsdom; STYLE "Tests": replace the
+ * Test doubles for the lazy Monaco modules (Monaco cannot run in jsdom; docs/architecture.md "Tests": replace the
  * lazy editor with a textarea double). This module has the export names of both
  * `src/editor/json-editor.tsx` and `src/editor/diff-view.tsx`, so a component test swaps them with:
  *

@@ -1,5 +1,5 @@
 /**
- * A small in-memory Matrix homeserver played by msw (STYLE "Tests": msw plays the homeserver), for
+ * A small in-memory Matrix homeserver played by msw (docs/architecture.md "Tests": msw plays the homeserver), for
  * component tests that talk to it through the real `MatrixClient`, discovery and auth code.
  *
  * It answers the endpoints the account-data and sign-in features hit: `/versions`, `.well-known`,

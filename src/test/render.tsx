@@ -1,5 +1,5 @@
 /**
- * Render helpers for component tests (STYLE "Tests"): every render gets a fresh QueryClient built like
+ * Render helpers for component tests (docs/architecture.md "Tests"): every render gets a fresh QueryClient built like
  * the app's (retries off, nothing stale, nothing garbage-collected), and account-data components also
  * get a fresh inspector store. Pass your own client or store to seed or inspect them.
  */

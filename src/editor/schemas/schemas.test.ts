@@ -536,7 +536,7 @@ const cases: Case[] = [
     good: [{ '$abc:example.org': true, $Rqnc: false }, {}],
     bad: [
       [{ '$abc:example.org': 'yes' }, /Expected "boolean"/],
-      // The shape PROTOCOL §8 describes; Element actually stores the map directly as the content.
+      // The shape docs/protocol.md §8 describes; Element actually stores the map directly as the content.
       [{ widgets: { '$abc:example.org': true } }, /event IDs/],
     ],
   },

@@ -1,6 +1,6 @@
 /**
  * Schemas for unstable (MSC) and client-specific account-data types that are common in real accounts
- * (PROTOCOL §8), mostly written by Element. Shapes follow what the writing clients actually store,
+ * (docs/protocol.md §8), mostly written by Element. Shapes follow what the writing clients actually store,
  * which is sometimes not what their documentation says; where readers accept several shapes, so do we.
  */
 import { booleanFlagContent, eventIdKeys, mxcUriString, roomIdString, userIdString } from './common';

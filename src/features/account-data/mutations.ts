@@ -1,5 +1,5 @@
 /**
- * Optimistic writes (STYLE.md): snapshot the entry, show the new value at once, mark the key as
+ * Optimistic writes (docs/architecture.md "Writes"): snapshot the entry, show the new value at once, mark the key as
  * pending so the sync bridge ignores echoes, roll back with a toast saying what and why on failure,
  * and after the last pending write settles, refetch the key once to reconcile with the server.
  */

@@ -12,7 +12,8 @@ export function Overview(props: {
   if (!props.global) {
     return (
       <EmptyState title="Loading your account data…">
-        <Spinner size="sm" /> The first sync brings every global entry, then room account data arrives for every joined room.
+        <Spinner size="sm" /> The first sync brings every global entry, then room account data arrives for
+        every joined room.
       </EmptyState>
     );
   }

@@ -2,7 +2,7 @@
  * Query keys and options for account data, from general to specific: user → scope → type.
  *
  * The scope-level queries (`global`, `rooms`, `deviceData`) are caches that only the sync bridge fills
- * (`skipToken`: there is no REST endpoint that lists account data, PROTOCOL §2 "Listing everything");
+ * (`skipToken`: there is no REST endpoint that lists account data, docs/protocol.md §2 "Listing everything");
  * they resolve when the first sync response lands. They are never stale, never refetched on focus
  * and never garbage-collected, because sync only resends a type when it changes.
  */

@@ -4,7 +4,7 @@
  * never overwritten by a server change — a conflict (or a deletion) under a dirty draft is reported
  * instead, for the panel to offer "Keep mine" / "Take theirs" / "Discard my draft".
  *
- * The draft text itself lives in the editor (STYLE.md "Editor"); this hook reads and replaces it
+ * The draft text itself lives in the editor (docs/architecture.md "Editor"); this hook reads and replaces it
  * through the editor handle it is given.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';

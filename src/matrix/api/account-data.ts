@@ -33,7 +33,7 @@ import type { CapabilitiesApi } from './capabilities.ts';
 /** What a read found. `unsupported` (the server lacks the endpoint) is not "absent". */
 export type AccountDataResult =
   | { status: 'content'; content: JsonObject }
-  /** Never set, deleted (`404 M_NOT_FOUND`), or `{}` (PROTOCOL §3). */
+  /** Never set, deleted (`404 M_NOT_FOUND`), or `{}` (docs/protocol.md §3). */
   | { status: 'absent' }
   /** The scope's API is not implemented (MSC4331 device scope on Synapse 1.160). */
   | { status: 'unsupported'; feature: string; reason: string };
@@ -45,7 +45,7 @@ export type SetAccountDataResult =
   /** Room `m.tag`: tags written (`put`) and removed (`deleted`) through the tags API. */
   | { via: 'tags'; put: string[]; deleted: string[] };
 
-/** How a delete was made (PROTOCOL §3). */
+/** How a delete was made (docs/protocol.md §3). */
 export type DeleteAccountDataResult =
   | { method: 'DELETE' | 'PUT_EMPTY' }
   /** Room `m.tag`: every tag removed through the tags API. */
@@ -73,7 +73,7 @@ export class AccountDataApi {
 
   /**
    * Reads one type. Room `m.tag` is read from the tags API, because Synapse's account-data GET
-   * returns 404 even when tags exist (PROTOCOL §2).
+   * returns 404 even when tags exist (docs/protocol.md §2).
    */
   async getAccountData(
     scope: AccountDataScope,
@@ -100,7 +100,7 @@ export class AccountDataApi {
    * server-managed type (`m.push_rules` → `/pushrules`, `m.fully_read` → `/read_markers`).
    * Room `m.tag` is diffed against the current tags and written through the tags API.
    *
-   * Writes are last-writer-wins (PROTOCOL §2): re-read shared maps just before writing.
+   * Writes are last-writer-wins (docs/protocol.md §2): re-read shared maps just before writing.
    *
    * @throws {@link ClientRefusedError} before any request; {@link UnsupportedFeatureError} for
    *   the device scope on servers without MSC4331.
@@ -136,7 +136,7 @@ export class AccountDataApi {
   }
 
   /**
-   * Deletes one type (PROTOCOL §3): MSC3391's unstable `DELETE` when the authenticated `/versions`
+   * Deletes one type (docs/protocol.md §3): MSC3391's unstable `DELETE` when the authenticated `/versions`
    * advertises `org.matrix.msc3391`, otherwise `PUT {}`. If the DELETE route turns out to be
    * missing, falls back to `PUT {}`. Room `m.tag` removes every tag through the tags API.
    */
@@ -176,7 +176,7 @@ export class AccountDataApi {
     return { method: 'PUT_EMPTY' };
   }
 
-  /** `GET /v3/user/{u}/rooms/{r}/tags` → the `tags` map (PROTOCOL §2). */
+  /** `GET /v3/user/{u}/rooms/{r}/tags` → the `tags` map (docs/protocol.md §2). */
   async getRoomTags(roomId: string, options: CallOptions = {}): Promise<Record<string, RoomTag>> {
     const res = await this.transport.request('GET', roomTagsPath(this.transport.userId, roomId), options);
     return isRecord(res) && isRecord(res.tags) ? (res.tags as Record<string, RoomTag>) : {};
@@ -219,7 +219,7 @@ export class AccountDataApi {
     }
   }
 
-  /** MSC4331: stable path, then unstable; `404 M_UNRECOGNIZED` on both → unsupported (PROTOCOL §5). */
+  /** MSC4331: stable path, then unstable; `404 M_UNRECOGNIZED` on both → unsupported (docs/protocol.md §5). */
   private async getDeviceAccountData(
     deviceId: string,
     type: string,
@@ -272,7 +272,7 @@ export class AccountDataApi {
       : deviceAccountDataUnstablePath(this.transport.userId, deviceId, type);
   }
 
-  /** Diffs the wanted tags against the server's and applies PUT/DELETE per tag (PROTOCOL §2). */
+  /** Diffs the wanted tags against the server's and applies PUT/DELETE per tag (docs/protocol.md §2). */
   private async writeTags(
     roomId: string,
     wanted: Record<string, RoomTag>,
@@ -302,7 +302,7 @@ function toResult(body: unknown): AccountDataResult {
 /** Checks the type and scope IDs before any request. */
 function validateTarget(scope: AccountDataScope, type: string): void {
   if (type.length === 0) {
-    // Synapse would store an empty type as "" (PROTOCOL §0).
+    // Synapse would store an empty type as "" (docs/protocol.md §0).
     throw new ClientRefusedError('empty-type', 'The account-data type must not be empty.');
   }
   if (scope.kind === 'room' && scope.roomId.length === 0) {

@@ -1,6 +1,6 @@
 /**
  * Turning `[{type, content}]` arrays from either sync API into {@link SyncEvent}s. Content `{}` is
- * a deletion (MSC3391, PROTOCOL §3): it becomes a `deleted` event, or goes to a snapshot's
+ * a deletion (MSC3391, docs/protocol.md §3): it becomes a `deleted` event, or goes to a snapshot's
  * `deleted` list, and never into snapshot `data`.
  */
 import { isEmptyContent, isRecord } from '../json.ts';

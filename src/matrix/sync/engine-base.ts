@@ -1,6 +1,6 @@
 /**
  * Shared loop of the sync engines: start/stop, listeners, status, and the error policy of
- * STYLE "Sliding sync → state" and PROTOCOL §4.5:
+ * docs/architecture.md "Sync → state" and docs/protocol.md §4.5:
  *
  * - network failures and server errors → jittered, capped exponential backoff;
  * - `429 M_LIMIT_EXCEEDED` → wait the body's `retry_after_ms`;
@@ -240,7 +240,7 @@ export abstract class SyncEngineBase implements AccountDataSync {
     const invalidation = sessionInvalidation(error);
     if (invalidation) return { kind: 'expired', softLogout: invalidation.softLogout };
     if (error instanceof MatrixApiError) {
-      // PROTOCOL §4.5: unknown or malformed position → resync from scratch (only if we had one).
+      // docs/protocol.md §4.5: unknown or malformed position → resync from scratch (only if we had one).
       if (error.status === 400 && (error.errcode === 'M_UNKNOWN_POS' || error.errcode === 'M_UNKNOWN')) {
         if (this.resetPosition()) return { kind: 'reset' };
       }

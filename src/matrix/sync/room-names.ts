@@ -1,6 +1,6 @@
 /**
  * The spec's room display-name algorithm (client-server "Calculating the display name for a room";
- * PROTOCOL §4.2), shared by both sync engines.
+ * docs/protocol.md §4.2), shared by both sync engines.
  */
 
 /** A room hero: a member other than the user. */

@@ -1,6 +1,6 @@
 /**
  * Sliding-sync engine for account data (simplified MSC3575 / MSC4186 as Synapse 1.160 implements
- * it, PROTOCOL §4.1–§4.5, with the MSC3959 `account_data` extension, §4.3).
+ * it, docs/protocol.md §4.1–§4.5, with the MSC3959 `account_data` extension, §4.3).
  *
  * Who calls whom: the app (or CLI) creates a `MatrixClient` per session, builds this engine (see
  * `create-sync.ts`), subscribes, and calls `start()`. The engine loops on
@@ -30,7 +30,7 @@
  * Nothing is sticky on Synapse (§4.1): every request carries the full body, extension included —
  * a request without `account_data` would lose the global changes covered by its new `pos`.
  * `conn_id` is unique per instance (per tab), so two tabs never share or reset one connection's
- * state (PROTOCOL §4.1).
+ * state (docs/protocol.md §4.1).
  *
  * **Repeats are normal.** Synapse 1.160 stamps a reply with the stream token taken when it began
  * computing it (`handlers/sliding_sync/__init__.py`: `next_pos=SlidingSyncStreamToken(to_token, …)`)
@@ -65,7 +65,7 @@ export type SlidingSyncOptions = SyncEngineOptions & {
 export const SLIDING_LIST_NAME = 'all';
 
 /**
- * Just enough state to name rooms (PROTOCOL §4.1); heroes come back anyway for unnamed rooms.
+ * Just enough state to name rooms (docs/protocol.md §4.1); heroes come back anyway for unnamed rooms.
  * `["m.room.member","$ME"]` shows our own membership changing: Synapse keeps a room we left in the
  * list for one more reply (carrying the leave) and drops it only on the next one, which a
  * long-poll would not wake up for — so a membership change triggers an immediate re-poll.
@@ -126,7 +126,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
           ...(this.options.excludeInvites === false ? {} : { filters: { is_invite: false } }),
         },
       },
-      // Resent every time: nothing is sticky (PROTOCOL §4.1, §4.3).
+      // Resent every time: nothing is sticky (docs/protocol.md §4.1, §4.3).
       extensions: { account_data: { enabled: true, lists: ['*'], rooms: ['*'] } },
     };
   }
@@ -206,7 +206,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
     const globalEvents = parseAccountDataEvents(accountData?.global);
     if (isSnapshot) {
       if (accountData && Array.isArray(accountData.global)) {
-        // No-pos reply: every global type (PROTOCOL §4.3); anything missing is gone.
+        // No-pos reply: every global type (docs/protocol.md §4.3); anything missing is gone.
         batch.push({ kind: 'global-snapshot', data: toSnapshot(globalEvents).data });
       } else {
         this.reportError(new Error('snapshot reply without global account data'), 'account_data');
@@ -220,7 +220,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
         const events = parseAccountDataEvents(roomData[roomId]);
         if (initialRooms.has(roomId)) {
           // First send on this connection: the room's full data. Synapse includes deleted types
-          // as `{}` here (PROTOCOL §3), which go to `deleted`.
+          // as `{}` here (docs/protocol.md §3), which go to `deleted`.
           const { data, deleted } = toSnapshot(events);
           batch.push({ kind: 'room-snapshot', roomId, data, deleted });
           this.covered.add(roomId);
@@ -270,7 +270,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
     return Math.max(1, this.options.windowStep ?? 500);
   }
 
-  /** Merges one room's fields (missing + not `initial` = unchanged, PROTOCOL §4.2). */
+  /** Merges one room's fields (missing + not `initial` = unchanged, docs/protocol.md §4.2). */
   private updateRoom(roomId: string, raw: Record<string, unknown>, batch: SyncEvent[]): void {
     const prev = this.rooms.get(roomId);
     const fields: RoomState['fields'] = raw.initial === true || !prev ? {} : { ...prev.fields };

@@ -1,5 +1,5 @@
 /**
- * `/v3/sync` fallback for servers without sliding sync (PROTOCOL §4.6), emitting the same
+ * `/v3/sync` fallback for servers without sliding sync (docs/protocol.md §4.6), emitting the same
  * `SyncEvent`s as the sliding engine.
  *
  * Phases: an initial sync (no `since`) lists every joined room with its account data → snapshot
@@ -9,7 +9,7 @@
  * limits state to the naming events, and sets `lazy_load_members` so Synapse adds the room
  * `summary` (heroes as user IDs, member counts) — enough for the display-name algorithm.
  *
- * Synapse caches identical `/sync` requests for 2 minutes after completion (PROTOCOL §0): the
+ * Synapse caches identical `/sync` requests for 2 minutes after completion (docs/protocol.md §0): the
  * initial sync uses a random `timeout` (Synapse never waits without `since`), and a request whose
  * `(since, timeout)` was completed within the cache window gets its timeout nudged by 1 ms.
  * `set_presence=offline` keeps the inspector from marking the user online. Note that `/v3/sync`
@@ -29,14 +29,14 @@ export type V3SyncOptions = SyncEngineOptions & {
   includeRoomNames?: boolean;
 };
 
-/** Synapse's `sync_response_cache_duration` default plus a margin (PROTOCOL §0). */
+/** Synapse's `sync_response_cache_duration` default plus a margin (docs/protocol.md §0). */
 const RESPONSE_CACHE_MS = 130_000;
 
 /** State events used to name rooms; `m.room.create` makes a newly joined room non-empty. */
 const NAMING_STATE = ['m.room.name', 'm.room.canonical_alias', 'm.room.create'];
 
 /**
- * The account-data filter (PROTOCOL §4.6).
+ * The account-data filter (docs/protocol.md §4.6).
  *
  * With `includeRoomNames` (the default) the timeline keeps the last membership/naming event of each
  * room. Observed on Synapse 1.160: with `timeline: {limit: 0, types: []}` a room entry whose events

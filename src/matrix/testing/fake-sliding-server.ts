@@ -1,6 +1,6 @@
 /**
  * A small in-memory imitation of Synapse 1.160's simplified sliding sync with the account_data
- * extension (PROTOCOL §4), for engine unit tests. It keeps per-connection state the way Synapse
+ * extension (docs/protocol.md §4), for engine unit tests. It keeps per-connection state the way Synapse
  * does: which rooms were already sent (first send = `initial: true` + full room account data,
  * including `{}` rows, §3), deltas since `pos`, `M_UNKNOWN_POS` for positions it does not hold (only
  * the current and previous are kept), `ops[].room_ids` for the window, and long-polling until a

@@ -1,5 +1,5 @@
 /**
- * A scripted fake `fetch` for unit tests of the Matrix layer (STYLE "Tests"): records every
+ * A scripted fake `fetch` for unit tests of the Matrix layer (docs/architecture.md "Tests"): records every
  * request and answers from a queue of matchers. Plain TypeScript with no test-framework imports, so
  * it type-checks with the app and runs under fake timers.
  */

@@ -16,7 +16,7 @@ export type SignInMethodProps = {
   capabilities: ServerCapabilities;
   /** Prefill for a username: the soft-logout user, the user ID typed as homeserver, or ''. */
   defaultUser: string;
-  /** Re-use this device (soft logout keeps the device and its state, PROTOCOL §1.4). */
+  /** Re-use this device (soft logout keeps the device and its state, docs/protocol.md §1.4). */
   deviceId?: string;
   onSignedIn: (session: Session) => void;
 };

@@ -6,12 +6,35 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import pluginQuery from '@tanstack/eslint-plugin-query';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 
 const restrict = (patterns) => ['error', { patterns }];
+/** The feature folders; each may import none of the others (compose them in app/). */
+const FEATURES = readdirSync(new URL('./src/features', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 /** Relative imports of one of our own top-level src folders (never a package's folder of the same name). */
 const ours = (...dirs) =>
   dirs.flatMap((d) => [`./${d}/**`, `../${d}/**`, `../../${d}/**`, `../../../${d}/**`]);
 
+/** src/matrix, src/lib and src/cli run in plain Node (the CLI) as well as the browser. */
+const PLAIN_TS = {
+  group: [
+    'react',
+    'react-dom',
+    'react/*',
+    'zustand',
+    'zustand/*',
+    '@tanstack/*',
+    'monaco-editor',
+    'monaco-editor/*',
+  ],
+  message: 'src/matrix, src/lib and src/cli are plain TypeScript (docs/architecture.md "Layers").',
+};
+const NO_UI = {
+  group: ours('features', 'app', 'editor', 'components'),
+  message: 'Dependencies point one way: matrix/lib never import UI layers.',
+};
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', '.cache', 'test-results', 'playwright-report', 'coverage'] },
   js.configs.recommended,
@@ -38,28 +61,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/matrix/**', 'src/lib/**', 'src/cli/**'],
-    rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: [
-            'react',
-            'react-dom',
-            'react/*',
-            'zustand',
-            'zustand/*',
-            '@tanstack/*',
-            'monaco-editor',
-            'monaco-editor/*',
-          ],
-          message: 'src/matrix, src/lib and src/cli are plain TypeScript (STYLE.md).',
-        },
-        {
-          group: ours('features', 'app', 'editor', 'components'),
-          message: 'Dependencies point one way: matrix/lib never import UI layers.',
-        },
-      ]),
-    },
+    files: ['src/matrix/**', 'src/cli/**'],
+    rules: { 'no-restricted-imports': restrict([PLAIN_TS, NO_UI]) },
   },
   {
     files: ['src/editor/**', 'src/components/**'],
@@ -72,12 +75,48 @@ export default tseslint.config(
       ]),
     },
   },
-  {
-    files: ['src/features/**'],
+  ...FEATURES.map((feature) => ({
+    files: [`src/features/${feature}/**`],
     ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     rules: {
       'no-restricted-imports': restrict([
         { group: ours('app'), message: 'features never import app; compose them in app/.' },
+        {
+          regex: `^(\\.\\./)+(features/)?(${FEATURES.filter((f) => f !== feature).join('|')})/`,
+          message: 'Features never import each other; compose them in app/ (docs/architecture.md "Layers").',
+        },
+      ]),
+    },
+  })),
+  {
+    files: ['src/lib/**'],
+    rules: {
+      'no-restricted-imports': restrict([
+        PLAIN_TS,
+        {
+          group: ours('matrix', 'features', 'app', 'editor', 'components'),
+          message: 'src/lib is the bottom layer: small generic helpers that import nothing of ours.',
+        },
+      ]),
+    },
+  },
+  {
+    files: [
+      'src/matrix/api/**',
+      'src/matrix/sync/**',
+      'src/matrix/transport.ts',
+      'src/matrix/authorization.ts',
+    ],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        PLAIN_TS,
+        NO_UI,
+        {
+          regex: '(^|/)client\\.ts$',
+          message:
+            'Endpoint modules and sync engines depend on the Transport, not on the MatrixClient façade.',
+        },
       ]),
     },
   },

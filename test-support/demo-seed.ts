@@ -164,7 +164,7 @@ async function seed(user: TestUser, log: (msg: string) => void): Promise<void> {
 
   // Deleted entries (MSC3391 DELETE, enabled on the demo server). The room one shows as a tombstone
   // on every sign-in: Synapse's sliding sync sends deleted room types as {} on a room's first send
-  // (PROTOCOL §3). The global one is a tombstone only while the app watches it change.
+  // (docs/protocol.md §3). The global one is a tombstone only while the app watches it change.
   const deletedIn = rooms[0];
   if (deletedIn !== undefined) {
     await putAccountData(user, 'org.example.retired_room_setting', { muted: true }, deletedIn);

@@ -150,7 +150,7 @@ export async function createRoom(
   return room_id;
 }
 
-/** Sets a room tag through the tags API (Synapse synthesizes `m.tag` from it; PROTOCOL §2). */
+/** Sets a room tag through the tags API (Synapse synthesizes `m.tag` from it; docs/protocol.md §2). */
 export async function setTag(user: TestUser, roomId: string, tag: string, order?: number): Promise<void> {
   await api(
     user,

@@ -4,6 +4,7 @@
  * Error text never includes tokens: our errors are built without them (src/matrix/errors.ts).
  */
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { Banner } from './banner.tsx';
 
 export type ErrorBoundaryProps = {
   /** Names the area in the message, e.g. "The account data view". */
@@ -35,12 +36,10 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, State> {
     const { error } = this.state;
     if (!error) return this.props.children;
     return (
-      <div className="banner banner--critical" role="alert">
-        <div className="banner__text">
-          <p className="banner__title">{this.props.area} hit an unexpected error.</p>
-          <div className="banner__body">{error.message}</div>
-        </div>
-        <div className="banner__actions">
+      <Banner
+        tone="critical"
+        title={`${this.props.area} hit an unexpected error.`}
+        actions={
           <button
             type="button"
             className="button button--secondary"
@@ -50,8 +49,10 @@ export class ErrorBoundary extends Component<ErrorBoundaryProps, State> {
           >
             Try again
           </button>
-        </div>
-      </div>
+        }
+      >
+        {error.message}
+      </Banner>
     );
   }
 }

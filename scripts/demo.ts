@@ -24,10 +24,15 @@ async function main(): Promise<void> {
   const user = await seedDemoAccount({ log });
 
   const port = process.env.PORT ?? '5173';
-  const server = spawn('npx', ['vite', '--port', port, '--strictPort', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // The vite binary itself, not `npx vite`: a SIGTERM to npx would leave its vite child running.
+  const server = spawn(
+    path.join(ROOT, 'node_modules/.bin/vite'),
+    ['--port', port, '--strictPort', '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}/`;
   process.stdout.write(
     [

@@ -161,80 +161,31 @@ export class SessionAuthorization implements Authorization {
   }
 }
 
-/** An application service acting for one user of its namespace (docs/protocol.md §7). */
-export class AppserviceAuthorization implements Authorization {
+/** Construction arguments of the identities whose token cannot be refreshed. */
+export type FixedTokenArgs = {
+  userId: string;
+  deviceId?: string;
+  /** Called once when the server rejects the token. */
+  onExpired?: (event: SessionExpiredEvent) => void;
+};
+
+/** A token the app cannot refresh: it is used as is and ends, once, on a session-ending `401`. */
+abstract class FixedTokenAuthorization implements Authorization {
   readonly userId: string;
   readonly deviceId: string | undefined;
   /** True once the server rejected the token. */
   isExpired = false;
-  private readonly asToken: string;
-  private readonly onExpired: ((event: SessionExpiredEvent) => void) | undefined;
+  protected readonly token: string;
+  protected readonly onExpired: ((event: SessionExpiredEvent) => void) | undefined;
 
-  constructor(args: {
-    asToken: string;
-    userId: string;
-    deviceId?: string;
-    onExpired?: (event: SessionExpiredEvent) => void;
-  }) {
-    this.asToken = args.asToken;
+  protected constructor(token: string, args: FixedTokenArgs) {
+    this.token = token;
     this.userId = args.userId;
     this.deviceId = args.deviceId;
     this.onExpired = args.onExpired;
   }
 
-  /** The same service acting for another user (and optionally one of their devices). */
-  forUser(userId: string, deviceId?: string): AppserviceAuthorization {
-    return new AppserviceAuthorization({
-      asToken: this.asToken,
-      userId,
-      ...(deviceId ? { deviceId } : {}),
-      ...(this.onExpired ? { onExpired: this.onExpired } : {}),
-    });
-  }
-
-  prepare(): Promise<Credentials> {
-    return Promise.resolve({
-      accessToken: this.asToken,
-      query: { user_id: this.userId, ...(this.deviceId ? { device_id: this.deviceId } : {}) },
-    });
-  }
-
-  recover(error: MatrixApiError): Promise<boolean> {
-    // An as_token cannot be refreshed: the registration changed or was removed.
-    if (!this.isExpired) this.onExpired?.({ softLogout: false, error });
-    this.isExpired = true;
-    return Promise.resolve(false);
-  }
-
-  secrets(): readonly (string | undefined)[] {
-    return [this.asToken];
-  }
-}
-
-/** A token the app cannot refresh (an admin's token, a pasted token outside a session). */
-export class StaticTokenAuthorization implements Authorization {
-  readonly userId: string;
-  readonly deviceId: string | undefined;
-  /** True once the server rejected the token. */
-  isExpired = false;
-  private readonly accessToken: string;
-  private readonly onExpired: ((event: SessionExpiredEvent) => void) | undefined;
-
-  constructor(args: {
-    accessToken: string;
-    userId: string;
-    deviceId?: string;
-    onExpired?: (event: SessionExpiredEvent) => void;
-  }) {
-    this.accessToken = args.accessToken;
-    this.userId = args.userId;
-    this.deviceId = args.deviceId;
-    this.onExpired = args.onExpired;
-  }
-
-  prepare(): Promise<Credentials> {
-    return Promise.resolve({ accessToken: this.accessToken });
-  }
+  abstract prepare(): Promise<Credentials>;
 
   recover(error: MatrixApiError): Promise<boolean> {
     if (!this.isExpired)
@@ -244,6 +195,44 @@ export class StaticTokenAuthorization implements Authorization {
   }
 
   secrets(): readonly (string | undefined)[] {
-    return [this.accessToken];
+    return [this.token];
+  }
+}
+
+/**
+ * An application service acting for one user of its namespace (docs/protocol.md §7). Its
+ * `as_token` cannot be refreshed: a rejection means the registration changed or was removed.
+ */
+export class AppserviceAuthorization extends FixedTokenAuthorization {
+  constructor(args: FixedTokenArgs & { asToken: string }) {
+    super(args.asToken, args);
+  }
+
+  /** The same service acting for another user (and optionally one of their devices). */
+  forUser(userId: string, deviceId?: string): AppserviceAuthorization {
+    return new AppserviceAuthorization({
+      asToken: this.token,
+      userId,
+      ...(deviceId ? { deviceId } : {}),
+      ...(this.onExpired ? { onExpired: this.onExpired } : {}),
+    });
+  }
+
+  prepare(): Promise<Credentials> {
+    return Promise.resolve({
+      accessToken: this.token,
+      query: { user_id: this.userId, ...(this.deviceId ? { device_id: this.deviceId } : {}) },
+    });
+  }
+}
+
+/** A token the app cannot refresh (an admin's token for admin reads, a pasted token outside a session). */
+export class StaticTokenAuthorization extends FixedTokenAuthorization {
+  constructor(args: FixedTokenArgs & { accessToken: string }) {
+    super(args.accessToken, args);
+  }
+
+  prepare(): Promise<Credentials> {
+    return Promise.resolve({ accessToken: this.token });
   }
 }

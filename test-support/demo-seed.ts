@@ -85,6 +85,30 @@ async function demoUser(hs: Homeserver): Promise<TestUser> {
   }
 }
 
+/** The first `m.direct` partner whose DM room the user is still in, if any. */
+async function existingDirectMessage(
+  user: TestUser,
+  joined: ReadonlySet<string>,
+): Promise<{ userId: string; roomId: string } | undefined> {
+  let direct: Record<string, unknown>;
+  try {
+    direct = await api<Record<string, unknown>>(
+      user,
+      'GET',
+      `/v3/user/${enc(user.userId)}/account_data/m.direct`,
+    );
+  } catch {
+    return undefined; // never set (404)
+  }
+  for (const [userId, roomIds] of Object.entries(direct)) {
+    const roomId = Array.isArray(roomIds)
+      ? roomIds.find((r): r is string => typeof r === 'string' && joined.has(r))
+      : undefined;
+    if (roomId) return { userId, roomId };
+  }
+  return undefined;
+}
+
 async function seed(user: TestUser, log: (msg: string) => void): Promise<void> {
   const { joined_rooms } = await api<{ joined_rooms: string[] }>(user, 'GET', '/v3/joined_rooms');
   const rooms = [...joined_rooms];
@@ -115,12 +139,16 @@ async function seed(user: TestUser, log: (msg: string) => void): Promise<void> {
       );
   }
 
-  // A DM partner for m.direct.
-  const friend = await createUser(user.homeserver, { prefix: 'friend', displayName: 'Friend' });
-  const dm = await createRoom(user, { name: undefined, isDirect: true });
-  await api(user, 'POST', `/v3/rooms/${enc(dm)}/invite`, { user_id: friend.userId });
-  await api(friend, 'POST', `/v3/join/${enc(dm)}`, {});
-  await putAccountData(user, 'm.direct', { [friend.userId]: [dm] });
+  // A DM partner for m.direct. Re-runs keep the DM that m.direct already names, so the demo
+  // account does not gain a room per run.
+  const knownDm = await existingDirectMessage(user, new Set(joined_rooms));
+  if (!knownDm) {
+    const friend = await createUser(user.homeserver, { prefix: 'friend', displayName: 'Friend' });
+    const dm = await createRoom(user, { name: undefined, isDirect: true });
+    await api(user, 'POST', `/v3/rooms/${enc(dm)}/invite`, { user_id: friend.userId });
+    await api(friend, 'POST', `/v3/join/${enc(dm)}`, {});
+    await putAccountData(user, 'm.direct', { [friend.userId]: [dm] });
+  }
 
   // Global settings a real account tends to have.
   await putAccountData(user, 'm.key_backup', { enabled: true });

@@ -49,7 +49,7 @@ describe('connectSyncToCaches', () => {
   it('fills the global and rooms caches from a batch', () => {
     const { engine, queryClient } = setup();
     engine.emit(
-      { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r:x'] } } },
+      { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r:x'] } }, deleted: [] },
       { kind: 'room-added', room: { roomId: '!r:x', name: 'R' } },
       {
         kind: 'room-snapshot',
@@ -66,7 +66,7 @@ describe('connectSyncToCaches', () => {
 
   it('ignores pushes for a key with a pending write, and applies them after', () => {
     const { engine, queryClient, pendingWrites } = setup();
-    engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } } });
+    engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } }, deleted: [] });
     pendingWrites.begin(entryKey({ kind: 'global' }, 't'));
     engine.emit({ kind: 'changed', scope: { kind: 'global' }, type: 't', content: { v: 2 } });
     expect(queryClient.getQueryData<ScopeData>(accountDataKeys.global('@me:x'))?.t?.content).toEqual({
@@ -82,7 +82,7 @@ describe('connectSyncToCaches', () => {
   it('stops listening after unsubscribe', () => {
     const { engine, queryClient, off } = setup();
     off();
-    engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } } });
+    engine.emit({ kind: 'global-snapshot', data: { t: { v: 1 } }, deleted: [] });
     expect(queryClient.getQueryData(accountDataKeys.global('@me:x'))).toBeUndefined();
   });
 });

@@ -56,6 +56,8 @@ Commands:
             {"event":"changed","scope":"global","type":…,"content":…}
             {"event":"deleted","scope":"room","room_id":…,"type":…}
             {"event":"room-added"|"room-removed",…}
+          With --initial, first one line per scope:
+            {"event":"snapshot","scope":"global",…,"data":{type: content},"deleted":[type]}
 
 Options:
   -s, --homeserver <hs>     Homeserver URL, server name (example.org) or user ID

@@ -4,7 +4,7 @@ import { WatchDeduper } from './output.ts';
 describe('WatchDeduper (regression: watch printed a repeated delivery twice)', () => {
   it('drops a change equal to the known value, and a second deletion', () => {
     const d = new WatchDeduper();
-    expect(d.isRepeat({ kind: 'global-snapshot', data: { a: { v: 1 } } })).toBe(false);
+    expect(d.isRepeat({ kind: 'global-snapshot', data: { a: { v: 1 } }, deleted: [] })).toBe(false);
     expect(d.isRepeat({ kind: 'changed', scope: { kind: 'global' }, type: 'a', content: { v: 1 } })).toBe(
       true,
     );

@@ -93,11 +93,20 @@ export function watchRecord(
         ? { event: 'changed', ...scope, type: event.type, content: event.content }
         : { event: 'deleted', ...scope, type: event.type };
     }
+    // `deleted`: types whose content is `{}` (a server without MSC3391 keeps them; docs/protocol.md §3).
     case 'global-snapshot':
-      return state.isInitialIncluded ? { event: 'snapshot', scope: 'global', data: event.data } : null;
+      return state.isInitialIncluded
+        ? { event: 'snapshot', scope: 'global', data: event.data, deleted: event.deleted }
+        : null;
     case 'room-snapshot':
       return state.isInitialIncluded
-        ? { event: 'snapshot', scope: 'room', room_id: event.roomId, data: event.data }
+        ? {
+            event: 'snapshot',
+            scope: 'room',
+            room_id: event.roomId,
+            data: event.data,
+            deleted: event.deleted,
+          }
         : null;
     case 'room-added':
     case 'room-updated':

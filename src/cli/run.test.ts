@@ -177,7 +177,7 @@ describe('output shaping', () => {
   it('folds snapshots and deltas into a sorted dump document', () => {
     const c = new AccountDataCollector();
     c.apply([
-      { kind: 'global-snapshot', data: { 'b.type': { b: 1 }, 'a.type': { a: 1 } } },
+      { kind: 'global-snapshot', data: { 'b.type': { b: 1 }, 'a.type': { a: 1 } }, deleted: [] },
       { kind: 'room-added', room: { roomId: '!z:x', name: 'Z' } },
       { kind: 'room-snapshot', roomId: '!z:x', data: { t: { v: 1 } }, deleted: ['gone'] },
       { kind: 'changed', scope: { kind: 'global' }, type: 'c.type', content: { c: 1 } },
@@ -214,13 +214,26 @@ describe('output shaping', () => {
       type: 't',
     });
     expect(watchRecord({ kind: 'room-added', room: { roomId: '!a', name: 'A' } }, loading)).toBeNull();
-    expect(watchRecord({ kind: 'global-snapshot', data: {} }, live)).toBeNull();
+    expect(watchRecord({ kind: 'global-snapshot', data: {}, deleted: [] }, live)).toBeNull();
     expect(
       watchRecord(
-        { kind: 'global-snapshot', data: { a: { b: 1 } } },
+        { kind: 'global-snapshot', data: { a: { b: 1 } }, deleted: [] },
         { ...loading, isInitialIncluded: true },
       ),
-    ).toEqual({ event: 'snapshot', scope: 'global', data: { a: { b: 1 } } });
+    ).toEqual({ event: 'snapshot', scope: 'global', data: { a: { b: 1 } }, deleted: [] });
+    // A `{}` row kept by a server without MSC3391 is printed as deleted, not dropped.
+    expect(
+      watchRecord(
+        { kind: 'global-snapshot', data: {}, deleted: ['gone'] },
+        { ...loading, isInitialIncluded: true },
+      ),
+    ).toEqual({ event: 'snapshot', scope: 'global', data: {}, deleted: ['gone'] });
+    expect(
+      watchRecord(
+        { kind: 'room-snapshot', roomId: '!r', data: {}, deleted: ['old'] },
+        { ...loading, isInitialIncluded: true },
+      ),
+    ).toEqual({ event: 'snapshot', scope: 'room', room_id: '!r', data: {}, deleted: ['old'] });
     expect(watchRecord({ kind: 'status', status: { state: 'live' } }, live)).toBeNull();
   });
 });

@@ -15,6 +15,19 @@ import { entryKey, type EntryKey } from './entry-key.ts';
 import { isEmptyContent, jsonEqual } from './json.ts';
 import type { AccountDataScope, JsonObject, RoomInfo, SyncEvent } from './types.ts';
 
+/**
+ * How a tombstone came about, as far as this consumer knows. The fold only ever sees deletions in
+ * sync (`elsewhere`); a consumer that deletes an entry itself patches in `this-app` and the method.
+ */
+export type Deletion = {
+  /** `this-app`: this consumer deleted it; `elsewhere`: sync showed it (another client, or before we looked). */
+  by: 'this-app' | 'elsewhere';
+  /** For `this-app`: how the server was asked (docs/protocol.md §3; `TAGS` for room `m.tag`). */
+  method?: 'DELETE' | 'PUT_EMPTY' | 'TAGS';
+  /** Epoch ms: when this app deleted it, or when sync showed the deletion; absent when it predates us. */
+  at?: number;
+};
+
 /** What the fold knows of one entry. */
 export type EntryState = {
   type: string;
@@ -25,6 +38,8 @@ export type EntryState = {
   lastContent?: JsonObject;
   /** Epoch ms when this consumer observed a change. `undefined` = from the first snapshot. */
   changedAt?: number;
+  /** For tombstones: who deleted it, how and when (see {@link Deletion}). */
+  deletion?: Deletion;
 };
 
 /** Type → entry for one scope. */
@@ -128,7 +143,11 @@ export function createAccountDataFold<E extends EntryState>(
     const lastContent = previous?.content ?? previous?.lastContent;
     const entry: EntryState = { type, content: null, isDeleted: true };
     if (lastContent) entry.lastContent = lastContent;
-    if (changedAt !== undefined) entry.changedAt = changedAt;
+    entry.deletion = { by: 'elsewhere' };
+    if (changedAt !== undefined) {
+      entry.changedAt = changedAt;
+      entry.deletion.at = changedAt;
+    }
     return decorate(entry);
   };
 
@@ -168,7 +187,7 @@ export function createAccountDataFold<E extends EntryState>(
     for (const [type, content] of Object.entries(snapshot)) {
       const old = previous?.[type];
       if (isEmptyContent(content)) {
-        next[type] = old?.isDeleted ? old : tombstone(type, old, now);
+        next[type] = old?.isDeleted ? old : tombstone(type, old, previous ? now : undefined);
         continue;
       }
       next[type] = old && holds(old, content) ? old : liveEntry(type, content, old ? now : undefined);
@@ -236,7 +255,14 @@ export function createAccountDataFold<E extends EntryState>(
     for (const event of batch) {
       switch (event.kind) {
         case 'global-snapshot':
-          global = replaceScope(global, event.data, [], now);
+          // The first snapshot has nothing to compare with: its tombstones (`{}` rows a server
+          // without MSC3391 keeps, docs/protocol.md §3) predate us and get no "changed" time.
+          global = replaceScope(
+            Object.keys(global).length === 0 ? undefined : global,
+            event.data,
+            event.deleted,
+            now,
+          );
           break;
         case 'room-snapshot': {
           const room = roomOf(event.roomId);

@@ -62,8 +62,12 @@ export type SyncStatus =
  * apply it atomically.
  */
 export type SyncEvent =
-  /** Replace all global account data wholesale (first response, or after `M_UNKNOWN_POS`). */
-  | { kind: 'global-snapshot'; data: Record<string, JsonObject> }
+  /**
+   * Replace all global account data wholesale (first response, or after `M_UNKNOWN_POS`). `{}`
+   * entries (kept by servers without MSC3391, docs/protocol.md §3) are kept out of `data` and
+   * reported in `deleted`.
+   */
+  | { kind: 'global-snapshot'; data: Record<string, JsonObject>; deleted: string[] }
   /** Replace one room's account data wholesale (room sent with `initial: true`). `{}` entries are kept out of `data` and reported in `deleted`. */
   | { kind: 'room-snapshot'; roomId: string; data: Record<string, JsonObject>; deleted: string[] }
   /** A type was set to non-empty content. */

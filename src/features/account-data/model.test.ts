@@ -68,7 +68,7 @@ describe('foldSyncBatch', () => {
     const out = foldSyncBatch(
       { global: {}, rooms: emptyRooms, devices: emptyDevices },
       [
-        { kind: 'global-snapshot', data: { 'm.direct': { '@a:x': [] } } },
+        { kind: 'global-snapshot', data: { 'm.direct': { '@a:x': [] } }, deleted: [] },
         { kind: 'room-added', room: { roomId: '!1:x', name: 'One' } },
         { kind: 'room-snapshot', roomId: '!1:x', data: { 'm.tag': { tags: {} } }, deleted: ['old'] },
         { kind: 'changed', scope: { kind: 'room', roomId: '!2:x' }, type: 'x', content: { v: 1 } },

@@ -7,7 +7,7 @@ import { buildTreeRows, GROUP_IDS } from './tree-model.ts';
 const state = foldSyncBatch(
   { global: {}, rooms: emptyRooms, devices: emptyDevices },
   [
-    { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r:x'] } } },
+    { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r:x'] } }, deleted: [] },
     { kind: 'room-added', room: { roomId: '!r:x', name: 'R' } },
     { kind: 'room-snapshot', roomId: '!r:x', data: { 'm.tag': { tags: {} } }, deleted: [] },
     { kind: 'changed', scope: { kind: 'device', deviceId: 'D1' }, type: 'org.x', content: { a: 1 } },

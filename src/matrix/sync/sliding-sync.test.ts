@@ -81,7 +81,7 @@ describe('SlidingSyncEngine: covering every room', () => {
     expect(new Set(snapshots.map((e) => e.roomId)).size).toBe(1200);
     expect(snapshots.find((e) => e.roomId === '!r5:hs.example')?.data).toEqual({ 'org.example.r': { v: 5 } });
     expect(ofKind(h.events, 'global-snapshot')).toEqual([
-      { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r0:hs.example'] } } },
+      { kind: 'global-snapshot', data: { 'm.direct': { '@b:x': ['!r0:hs.example'] } }, deleted: [] },
     ]);
     expect(ofKind(h.events, 'initial-complete')).toEqual([{ kind: 'initial-complete', roomCount: 1200 }]);
     expect(h.statuses[0]).toEqual({ state: 'connecting' });
@@ -206,6 +206,31 @@ describe('SlidingSyncEngine: leaving a room', () => {
 });
 
 describe('SlidingSyncEngine: account data', () => {
+  it('reports global {} rows of the initial reply in global-snapshot.deleted, MSC3391 off (#8)', async () => {
+    const h = setup();
+    h.server.dropEmptyGlobalOnInitial = false;
+    h.server.setGlobal('org.emptied', {});
+    h.server.setGlobal('org.kept', { v: 1 });
+    h.engine.start();
+    await drain();
+    expect(ofKind(h.events, 'global-snapshot')).toEqual([
+      { kind: 'global-snapshot', data: { 'org.kept': { v: 1 } }, deleted: ['org.emptied'] },
+    ]);
+    h.engine.stop();
+  });
+
+  it('has nothing to report in global-snapshot.deleted when the server drops {} rows (MSC3391 on)', async () => {
+    const h = setup();
+    h.server.setGlobal('org.emptied', {});
+    h.server.setGlobal('org.kept', { v: 1 });
+    h.engine.start();
+    await drain();
+    expect(ofKind(h.events, 'global-snapshot')).toEqual([
+      { kind: 'global-snapshot', data: { 'org.kept': { v: 1 } }, deleted: [] },
+    ]);
+    h.engine.stop();
+  });
+
   it('emits changed and deleted deltas, and {} in a first send goes to room-snapshot.deleted', async () => {
     const h = setup();
     h.server.addRooms(['!a:x']);
@@ -259,7 +284,7 @@ describe('SlidingSyncEngine: account data', () => {
       h.events.findIndex((e) => e.kind === 'global-snapshot'),
     );
     expect(ofKind(h.events, 'global-snapshot')).toEqual([
-      { kind: 'global-snapshot', data: { 'org.new': { v: 2 } } },
+      { kind: 'global-snapshot', data: { 'org.new': { v: 2 } }, deleted: [] },
     ]);
     expect(ofKind(h.events, 'room-snapshot').map((e) => e.roomId)).toEqual(['!a:x']);
     expect(ofKind(h.events, 'initial-complete')).toHaveLength(1);
@@ -492,7 +517,7 @@ describe('SlidingSyncEngine: errors and stopping', () => {
     h.engine.start();
     await drain();
     expect(ofKind(h.events, 'global-snapshot')).toEqual([
-      { kind: 'global-snapshot', data: { 'org.g': { a: 1 } } },
+      { kind: 'global-snapshot', data: { 'org.g': { a: 1 } }, deleted: [] },
     ]);
     expect(ofKind(h.events, 'room-snapshot')).toEqual([
       { kind: 'room-snapshot', roomId: '!ok:x', data: { 'org.r': { b: 2 } }, deleted: [] },

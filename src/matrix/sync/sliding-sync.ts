@@ -206,8 +206,9 @@ export class SlidingSyncEngine extends SyncEngineBase {
     const globalEvents = parseAccountDataEvents(accountData?.global);
     if (isSnapshot) {
       if (accountData && Array.isArray(accountData.global)) {
-        // No-pos reply: every global type (docs/protocol.md §4.3); anything missing is gone.
-        batch.push({ kind: 'global-snapshot', data: toSnapshot(globalEvents).data });
+        // No-pos reply: every global type (docs/protocol.md §4.3); anything missing is gone. A
+        // server without MSC3391 keeps `{}` rows and sends them here; they go to `deleted` (§3).
+        batch.push({ kind: 'global-snapshot', ...toSnapshot(globalEvents) });
       } else {
         this.reportError(new Error('snapshot reply without global account data'), 'account_data');
       }

@@ -129,7 +129,9 @@ export class V3SyncEngine extends SyncEngineBase {
     const globalEvents = parseAccountDataEvents(
       isRecord(response.account_data) ? response.account_data.events : undefined,
     );
-    if (isSnapshot) batch.push({ kind: 'global-snapshot', data: toSnapshot(globalEvents).data });
+    // Initial /sync leaves out `{}` rows with MSC3391 on and includes them with it off (§3): those
+    // go to the snapshot's `deleted`, so a "deleted by `PUT {}`" type stays visible.
+    if (isSnapshot) batch.push({ kind: 'global-snapshot', ...toSnapshot(globalEvents) });
     else batch.push(...toDeltas({ kind: 'global' }, globalEvents));
 
     const rooms = isRecord(response.rooms) ? response.rooms : {};

@@ -20,7 +20,7 @@ describe('LocalDb (one IndexedDB module, issue #7)', () => {
   it('creates every store at the current version', async () => {
     const db = await new LocalDb('test-db').open();
     expect(db.version).toBe(LOCAL_DB_VERSION);
-    expect([...db.objectStoreNames]).toContain('drafts');
+    expect([...db.objectStoreNames].sort()).toEqual(['drafts', 'history', 'historyLatest', 'historyTotals']);
     await db.put('drafts', draft);
     expect(await db.getAllFromIndex('drafts', 'byUser', '@a:x')).toEqual([draft]);
   });
@@ -36,7 +36,38 @@ describe('LocalDb (one IndexedDB module, issue #7)', () => {
     await old.put('drafts', draft);
     old.close();
     const db = await new LocalDb('legacy-db').open();
+    expect(db.version).toBe(LOCAL_DB_VERSION);
     expect(await db.get('drafts', ['@a:x', 'global', 'm.direct'])).toEqual(draft);
+    // v1 → v2 (issue #8): the history stores exist next to the kept drafts.
+    expect([...db.objectStoreNames]).toEqual(
+      expect.arrayContaining(['history', 'historyLatest', 'historyTotals']),
+    );
+  });
+
+  it('v2: history ids are generated and part of every index key, so indexes list versions in order', async () => {
+    const db = await new LocalDb('history-db').open();
+    const version = (entry: string, at: number) => ({
+      account: '@a:x',
+      entry,
+      at,
+      source: 'live' as const,
+      content: { at },
+      size: 8,
+    });
+    const first = await db.add('history', version('global\u001fm.direct', 1));
+    const second = await db.add('history', version('global\u001fx.other', 2));
+    const third = await db.add('history', version('global\u001fm.direct', 3));
+    expect(first).toBeLessThan(second);
+    expect(second).toBeLessThan(third);
+    const direct = IDBKeyRange.bound(
+      ['@a:x', 'global\u001fm.direct', 0],
+      ['@a:x', 'global\u001fm.direct', Infinity],
+    );
+    expect((await db.getAllFromIndex('history', 'byEntry', direct)).map((r) => r.id)).toEqual([first, third]);
+    const all = IDBKeyRange.bound(['@a:x', 0], ['@a:x', Infinity]);
+    expect((await db.getAllFromIndex('history', 'byAccount', all)).map((r) => r.at)).toEqual([1, 2, 3]);
+    const live = IDBKeyRange.bound(['@a:x', 'live', 0], ['@a:x', 'live', Infinity]);
+    expect(await db.countFromIndex('history', 'bySource', live)).toBe(3);
   });
 
   it('opens once and reopens after close', async () => {

@@ -1,6 +1,6 @@
 /**
  * The app's one IndexedDB database: its name, its stores and their versioned upgrades. Every
- * feature that keeps data in the browser (drafts now; change history, the device catalogue and the
+ * feature that keeps data in the browser (drafts, change history; the device catalogue and the
  * appservice receiver log next) adds its store here, as a new upgrade step, and reads and writes it
  * through a small store module of its own (e.g. `features/account-data/drafts-db.ts`).
  *
@@ -21,9 +21,85 @@ export type DraftRecord = {
   savedAt: number;
 };
 
+/**
+ * JSON as stored. Structurally the same as `JsonObject` in `src/matrix/types.ts` (src/lib imports
+ * nothing of ours), so the two are assignable both ways.
+ */
+export type StoredJsonValue =
+  string | number | boolean | null | StoredJsonValue[] | { [key: string]: StoredJsonValue };
+/** A JSON object as stored. */
+export type StoredJsonObject = { [key: string]: StoredJsonValue };
+
+/** Where a version came from: the first sync, a later sync, or a write of this app. */
+export type HistorySource = 'initial' | 'live' | 'this-app';
+
+/** For versions written by this app: what it did and how that went. */
+export type HistoryWrite = {
+  action: 'save' | 'delete' | 'restore';
+  outcome: 'ok' | 'failed';
+  /** How it reached the server (`WriteMethod`), when it did. */
+  method?: string;
+  /** The server's or the network's reason, when it failed. */
+  error?: string;
+};
+
+/**
+ * One observed version of one account-data entry. General on purpose (account, entry, time,
+ * content), so versions can be compared across accounts and points in time.
+ */
+export type HistoryRecord = {
+  /** Assigned by the store, increasing: the order in which versions were stored. */
+  id: number;
+  /** The account's user ID. */
+  account: string;
+  /** The entry's key (`entryKey` of `src/matrix/entry-key.ts`). */
+  entry: string;
+  /** When the app observed (or wrote) it, epoch ms. */
+  at: number;
+  source: HistorySource;
+  /** `null`: deleted (or a delete this app attempted). */
+  content: StoredJsonObject | null;
+  /** UTF-8 bytes of the compact JSON content; 0 when deleted. */
+  size: number;
+  write?: HistoryWrite;
+};
+
+/**
+ * Per account and entry: what the history knows without reading its versions — the latest version
+ * the *server* held (for "store only what changed") and how many versions are stored.
+ */
+export type HistoryLatestRecord = {
+  account: string;
+  entry: string;
+  /** Hash of the latest server content (`null` content included); absent when none was seen. */
+  hash?: number;
+  /** Number of stored versions of the entry. */
+  count: number;
+  /** The newest stored version of the entry. */
+  last?: { id: number; source: HistorySource; at: number };
+};
+
+/** Per account: the running total of stored version bytes (kept incrementally). */
+export type HistoryTotalsRecord = { account: string; bytes: number };
+
 /** Every store of the database, typed. */
 export interface LocalDbSchema extends DBSchema {
   drafts: { key: [string, string, string]; value: DraftRecord; indexes: { byUser: string } };
+  /** `id` is generated on `add`, so the value may come without one. */
+  history: {
+    key: number;
+    value: Omit<HistoryRecord, 'id'> & { id?: number };
+    indexes: {
+      /** One entry's versions in order. */
+      byEntry: [string, string, number];
+      /** One account's versions in order (activity, byte eviction). */
+      byAccount: [string, number];
+      /** One account's versions of one source in order (activity without the initial snapshot). */
+      bySource: [string, string, number];
+    };
+  };
+  historyLatest: { key: [string, string]; value: HistoryLatestRecord };
+  historyTotals: { key: string; value: HistoryTotalsRecord };
 }
 
 type Upgrade = (
@@ -37,6 +113,16 @@ const UPGRADES: readonly Upgrade[] = [
   (db) => {
     const drafts = db.createObjectStore('drafts', { keyPath: ['userId', 'scopeKey', 'type'] });
     drafts.createIndex('byUser', 'userId');
+  },
+  // v2: change history (issue #8). The generated `id` is part of each index key, so every index
+  // lists versions in the order they were stored.
+  (db) => {
+    const history = db.createObjectStore('history', { keyPath: 'id', autoIncrement: true });
+    history.createIndex('byEntry', ['account', 'entry', 'id']);
+    history.createIndex('byAccount', ['account', 'id']);
+    history.createIndex('bySource', ['account', 'source', 'id']);
+    db.createObjectStore('historyLatest', { keyPath: ['account', 'entry'] });
+    db.createObjectStore('historyTotals', { keyPath: 'account' });
   },
 ];
 

@@ -28,10 +28,15 @@ import { useSetAccountData } from './mutations.ts';
 import type { PendingWrites } from './pending-writes.ts';
 import { DraftsDb } from './drafts-db.ts';
 import { resolveSelection, scopeOfSelection } from './selection.ts';
+import { deletedTitle, deletionModel, otherClientsSentence } from './deletion-text.ts';
+import { useShowDeleted } from './show-deleted.ts';
+import type { WriteObserver } from './write-events.ts';
 
 export type AccountDataViewProps = {
   client: MatrixClient;
   pending: PendingWrites;
+  /** Told about every settled write of this view (the app passes the change history's recorder). */
+  onWrite?: WriteObserver | undefined;
 };
 
 export function AccountDataView(props: AccountDataViewProps) {
@@ -59,8 +64,15 @@ export function AccountDataView(props: AccountDataViewProps) {
   );
 }
 
-function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draftsDb: DraftsDb }) {
+function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps & { draftsDb: DraftsDb }) {
   const userId = client.userId;
+  // Cached and shared by the client: no extra request once the session has probed the server.
+  const accountDataDelete = useQuery({
+    ...accountDataQueries.capabilities(client),
+    select: (capabilities) => capabilities.accountDataDelete,
+  }).data;
+  const [showDeleted, showDeletedChanged] = useShowDeleted(userId);
+  const showDeletedId = useId();
   const global = useQuery(accountDataQueries.global(userId)).data;
   const rooms = useQuery(accountDataQueries.rooms(userId)).data;
   const deviceData = useQuery(accountDataQueries.deviceData(userId)).data;
@@ -94,8 +106,17 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
   }, [actions, filterText]);
 
   const rows = useMemo(
-    () => buildTreeRows({ global, rooms, devices, currentDeviceId: client.deviceId, expanded, filter }),
-    [global, rooms, devices, client.deviceId, expanded, filter],
+    () =>
+      buildTreeRows({
+        global,
+        rooms,
+        devices,
+        currentDeviceId: client.deviceId,
+        expanded,
+        filter,
+        showDeleted,
+      }),
+    [global, rooms, devices, client.deviceId, expanded, filter, showDeleted],
   );
   // Resolved against the data, not the visible rows: collapsing or filtering never closes the editor.
   const selected = useMemo(
@@ -108,12 +129,19 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
       switch (row.kind) {
         case 'entry': {
           const hasDraft = entryKey(row.scope, row.entry.type) in draftKeys;
+          const model = deletionModel(row.scope, accountDataDelete);
           return (
             <>
               <span className="tree-row__summary">{entrySummary(row.entry)}</span>
-              {row.badges.map((b) => (
-                <Badge key={b} variant={b} />
-              ))}
+              {row.badges.map((b) =>
+                b === 'deleted' ? (
+                  <Badge key={b} variant={b} title={otherClientsSentence(model) ?? undefined}>
+                    {deletedTitle(model)}
+                  </Badge>
+                ) : (
+                  <Badge key={b} variant={b} />
+                ),
+              )}
               {hasDraft ? <Badge variant="info">Draft</Badge> : null}
             </>
           );
@@ -135,10 +163,10 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
           return null;
       }
     },
-    [draftKeys],
+    [draftKeys, accountDataDelete],
   );
 
-  const setMutation = useSetAccountData(client, pending);
+  const setMutation = useSetAccountData(client, pending, onWrite);
   const selectedScope = scopeOfSelection(selected);
 
   const onCreate = (scope: AccountDataScope, type: string, content: JsonObject) => {
@@ -190,6 +218,19 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
             Overview
           </button>
         </div>
+        <div className="inspector__toggles">
+          <input
+            id={showDeletedId}
+            type="checkbox"
+            role="switch"
+            className="switch"
+            checked={showDeleted}
+            onChange={(e) => {
+              showDeletedChanged(e.target.checked);
+            }}
+          />
+          <label htmlFor={showDeletedId}>Show deleted</label>
+        </div>
         <TreeView<AccountDataRow>
           label="Account data"
           className="inspector__tree"
@@ -217,6 +258,8 @@ function Inspector({ client, pending, draftsDb }: AccountDataViewProps & { draft
             rooms={rooms}
             roomCount={rooms?.order.length}
             roomsComplete={rooms?.isComplete ?? false}
+            accountDataDelete={accountDataDelete}
+            onWrite={onWrite}
           />
         </ErrorBoundary>
       </main>

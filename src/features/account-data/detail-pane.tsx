@@ -11,6 +11,7 @@ import type { RoomsData, ScopeData } from './model.ts';
 import { Overview } from './overview.tsx';
 import type { PendingWrites } from './pending-writes.ts';
 import type { Selection } from './selection.ts';
+import type { WriteObserver } from './write-events.ts';
 
 export function DetailPane(props: {
   selection: Selection | undefined;
@@ -21,10 +22,21 @@ export function DetailPane(props: {
   rooms: RoomsData | undefined;
   roomCount: number | undefined;
   roomsComplete: boolean;
+  /** `ServerCapabilities.accountDataDelete`; undefined while unknown. */
+  accountDataDelete?: boolean | undefined;
+  /** Told about every settled write (the change history). */
+  onWrite?: WriteObserver | undefined;
 }) {
   const row = props.selection;
   if (!row) {
-    return <Overview global={props.global} roomCount={props.roomCount} roomsComplete={props.roomsComplete} />;
+    return (
+      <Overview
+        global={props.global}
+        rooms={props.rooms}
+        roomCount={props.roomCount}
+        roomsComplete={props.roomsComplete}
+      />
+    );
   }
   if (row.kind === 'entry') {
     const scopeLabel =
@@ -41,6 +53,8 @@ export function DetailPane(props: {
         scope={row.scope}
         entry={row.entry}
         scopeLabel={scopeLabel}
+        accountDataDelete={props.accountDataDelete}
+        onWrite={props.onWrite}
       />
     );
   }

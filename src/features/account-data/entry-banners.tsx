@@ -6,6 +6,9 @@
 import type { DeleteAccountDataResult, SetAccountDataResult } from '../../matrix/client.ts';
 import type { WriteRoute } from '../../matrix/known-types.ts';
 import { Banner } from '../../components/banner.tsx';
+import { RelativeTime } from '../../components/relative-time.tsx';
+import { formatExactTime } from '../../lib/format.ts';
+import { deletedTitle, deletionOrigin, otherClientsSentence, type DeletionModel } from './deletion-text.ts';
 import type { Entry } from './model.ts';
 import type { EntryDraft } from './use-entry-draft.ts';
 
@@ -28,6 +31,8 @@ export function deletedNotice(result: DeleteAccountDataResult): string {
 export type EntryBannersProps = {
   entry: Entry;
   route: WriteRoute;
+  /** Whether the server deletes entries or keeps `{}` (undefined while unknown). */
+  deletionModel: DeletionModel;
   draft: Pick<EntryDraft, 'isDeletedUnderDraft' | 'conflictText' | 'keepMine' | 'takeTheirs' | 'discardMine'>;
   onRestore: () => void;
   onShowDiff: () => void;
@@ -55,7 +60,7 @@ export function EntryBanners(props: EntryBannersProps) {
       {entry.isDeleted ? (
         <Banner
           tone="warning"
-          title="Deleted"
+          title={deletedTitle(props.deletionModel)}
           isAnnounced={false}
           actions={
             entry.lastContent && route.kind !== 'refuse' ? (
@@ -65,9 +70,12 @@ export function EntryBanners(props: EntryBannersProps) {
             ) : null
           }
         >
-          {entry.lastContent
-            ? 'This entry was deleted. Its last known content is shown below.'
-            : 'This entry was deleted before this session saw its content.'}
+          <p>
+            {entry.lastContent
+              ? 'This entry was deleted. Its last known content is shown below.'
+              : 'This entry was deleted before this session saw its content.'}
+          </p>
+          <DeletionFacts entry={entry} route={route} deletionModel={props.deletionModel} />
         </Banner>
       ) : null}
       {draft.isDeletedUnderDraft ? (
@@ -114,6 +122,28 @@ export function EntryBanners(props: EntryBannersProps) {
           {props.notice}
         </Banner>
       ) : null}
+    </>
+  );
+}
+
+/** How and when the entry was deleted, and what other clients see of it. */
+function DeletionFacts(props: { entry: Entry; route: WriteRoute; deletionModel: DeletionModel }) {
+  const { deletion } = props.entry;
+  const isTags = props.route.kind === 'tags' || deletion?.method === 'TAGS';
+  const sentence = otherClientsSentence(props.deletionModel, { isTags });
+  return (
+    <>
+      <p>
+        {deletionOrigin(deletion)}
+        {deletion?.at === undefined ? null : (
+          <>
+            {' '}
+            <RelativeTime ts={deletion.at} /> ({formatExactTime(deletion.at)})
+          </>
+        )}
+        .
+      </p>
+      {sentence ? <p>{sentence}</p> : null}
     </>
   );
 }

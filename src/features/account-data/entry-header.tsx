@@ -9,12 +9,14 @@ import { RelativeTime } from '../../components/relative-time.tsx';
 import { formatBytes } from '../../lib/format.ts';
 import type { Entry } from './model.ts';
 import { entryBadges } from './tree-model.ts';
+import { deletedLabel, deletedTitle, type DeletionModel } from './deletion-text.ts';
 
 export function EntryHeader(props: {
   scope: AccountDataScope;
   entry: Entry;
   scopeLabel: string;
   isDirty: boolean;
+  deletionModel: DeletionModel;
 }) {
   const { entry } = props;
   const description = describeType(entry.type);
@@ -23,14 +25,16 @@ export function EntryHeader(props: {
       <div className="entry-panel__title-row">
         <h2 className="entry-panel__title">{entry.type}</h2>
         {entryBadges(props.scope, entry).map((b) => (
-          <Badge key={b} variant={b} />
+          <Badge key={b} variant={b}>
+            {b === 'deleted' ? deletedTitle(props.deletionModel) : undefined}
+          </Badge>
         ))}
         {props.isDirty ? <Badge variant="info">Unsaved draft</Badge> : null}
       </div>
       <p className="entry-panel__meta">
         <span>{props.scopeLabel}</span>
         <span aria-hidden="true"> · </span>
-        <span>{entry.isDeleted ? 'deleted' : formatBytes(entry.size)}</span>
+        <span>{entry.isDeleted ? deletedLabel(props.deletionModel) : formatBytes(entry.size)}</span>
         <span aria-hidden="true"> · </span>
         {entry.changedAt ? (
           <span>

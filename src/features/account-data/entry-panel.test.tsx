@@ -18,6 +18,9 @@ import { createInspectorStore } from './inspector-store.tsx';
 import { entryKey } from '../../matrix/entry-key.ts';
 import {
   applyChange,
+  emptyDevices,
+  emptyRooms,
+  foldSyncBatch,
   formatContent,
   liveEntry,
   type Entry,
@@ -26,6 +29,7 @@ import {
 } from './model.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { accountDataKeys, accountDataQueries } from './queries.ts';
+import type { WriteEvent, WriteObserver } from './write-events.ts';
 
 vi.mock('../../editor/json-editor.tsx', () => import('../../test/editor-doubles.tsx'));
 vi.mock('../../editor/diff-view.tsx', () => import('../../test/editor-doubles.tsx'));
@@ -55,6 +59,8 @@ function CachedEntryPanel(props: {
   draftsDb: DraftsDb;
   scope: AccountDataScope;
   type: string;
+  accountDataDelete?: boolean | undefined;
+  onWrite?: WriteObserver | undefined;
 }) {
   const { client, scope, type } = props;
   const global = useQuery(accountDataQueries.global(client.userId)).data;
@@ -70,6 +76,8 @@ function CachedEntryPanel(props: {
       scope={scope}
       entry={entry}
       scopeLabel={scope.kind === 'room' ? `Room (${scope.roomId})` : 'Global'}
+      accountDataDelete={props.accountDataDelete}
+      onWrite={props.onWrite}
     />
   );
 }
@@ -93,6 +101,8 @@ async function setup(options: {
   content: JsonObject;
   scope?: AccountDataScope;
   drafts?: Omit<Draft, 'userId' | 'savedAt'>[];
+  accountDataDelete?: boolean;
+  onWrite?: WriteObserver;
 }): Promise<Setup> {
   const { type, content, scope = GLOBAL } = options;
   const hs = homeserver();
@@ -131,6 +141,8 @@ async function setup(options: {
       draftsDb={draftsDb}
       scope={scope}
       type={type}
+      accountDataDelete={options.accountDataDelete}
+      onWrite={options.onWrite}
     />,
     { queryClient, store },
   );
@@ -756,5 +768,161 @@ describe('EntryPanel: regressions found by the component tests', () => {
     await user.click(button('Copy JSON'));
     expect(await navigator.clipboard.readText()).toBe(editor().value);
     expect(screen.getByText('Copied the JSON to the clipboard.')).toBeDefined();
+  });
+});
+
+describe('EntryPanel: how and when an entry was deleted, and the write observer (#8)', () => {
+  const deletedBanner = (title: string) =>
+    screen.getByText(title, { selector: '.banner__title' }).closest<HTMLElement>('.banner');
+
+  it('MSC3391 on: records DELETE and its time on the tombstone, says what other clients see, reports the write once (msw homeserver)', async () => {
+    const type = 'org.example.settings';
+    const writes: WriteEvent[] = [];
+    const { user, hs, cached } = await setup({
+      type,
+      content: { theme: 'dark' },
+      accountDataDelete: true,
+      onWrite: (e) => writes.push(e),
+    });
+    hs.unstableFeatures = { [MSC3391_FEATURE]: true };
+    const before = Date.now();
+    await user.click(button('Delete'));
+    await user.click(button('Confirm delete'));
+    expect(await screen.findByText('Deleted with DELETE (MSC3391).')).toBeDefined();
+
+    await waitFor(() => {
+      expect(cached()?.deletion).toMatchObject({ by: 'this-app', method: 'DELETE' });
+    });
+    expect(cached()?.deletion?.at).toBeGreaterThanOrEqual(before);
+    const banner = deletedBanner('Deleted');
+    expect(banner?.textContent).toContain('Deleted by this app with DELETE (MSC3391) just now');
+    expect(banner?.textContent).toContain('the type vanishes from their initial syncs');
+    expect(banner?.textContent).not.toContain('empty content');
+
+    await waitFor(() => {
+      expect(writes).toHaveLength(1);
+    });
+    expect(writes[0]).toMatchObject({
+      scope: GLOBAL,
+      type,
+      action: 'delete',
+      content: null,
+      outcome: 'ok',
+      method: 'DELETE',
+    });
+    expect(writes[0]?.at).toBeGreaterThanOrEqual(before);
+  });
+
+  it('MSC3391 off, room scope: "Deleted (empty content)" by PUT {}, then Restore is reported as a restore (msw homeserver)', async () => {
+    const type = 'org.example.room';
+    const writes: WriteEvent[] = [];
+    const { user, cached } = await setup({
+      type,
+      content: { a: 1 },
+      scope: ROOM,
+      accountDataDelete: false,
+      onWrite: (e) => writes.push(e),
+    });
+    await user.click(button('Delete'));
+    await user.click(button('Confirm delete'));
+    await waitFor(() => {
+      expect(cached()?.deletion).toMatchObject({ by: 'this-app', method: 'PUT_EMPTY' });
+    });
+    const banner = deletedBanner('Deleted (empty content)');
+    expect(banner?.textContent).toContain('Deleted by this app by writing {} (PUT {}) just now');
+    expect(banner?.textContent).toContain('clients that do not treat {} as deleted will see an empty object');
+    // The header says it too.
+    expect(screen.getByText('deleted (empty content)')).toBeDefined();
+
+    await user.click(button('Restore'));
+    await user.click(button('Confirm restore'));
+    expect(await screen.findByText('Saved.')).toBeDefined();
+    await waitFor(() => {
+      expect(writes).toHaveLength(2);
+    });
+    expect(writes.map((w) => [w.action, w.outcome, 'method' in w ? w.method : null, w.content])).toEqual([
+      ['delete', 'ok', 'PUT_EMPTY', null],
+      ['restore', 'ok', 'PUT', { a: 1 }],
+    ]);
+    expect(writes[1]?.scope).toEqual(ROOM);
+    expect(cached()?.deletion).toBeUndefined();
+  });
+
+  it('reports a refused delete once, as failed with the reason (msw homeserver)', async () => {
+    const type = 'org.example.settings';
+    const writes: WriteEvent[] = [];
+    const { user, hs } = await setup({ type, content: { theme: 'dark' }, onWrite: (e) => writes.push(e) });
+    hs.fail(
+      { method: 'PUT', path: accountDataPath(type) },
+      { status: 403, errcode: 'M_FORBIDDEN', error: 'Nope' },
+    );
+    await user.click(button('Delete'));
+    await user.click(button('Confirm delete'));
+    await waitFor(() => {
+      expect(writes).toHaveLength(1);
+    });
+    expect(writes[0]).toMatchObject({
+      action: 'delete',
+      outcome: 'failed',
+      error: 'The homeserver does not allow this: Nope.',
+    });
+  });
+
+  it('reports a save as a save with its method (msw homeserver)', async () => {
+    const writes: WriteEvent[] = [];
+    const { user, editor } = await setup({
+      type: 'm.direct',
+      content: DIRECT,
+      onWrite: (e) => writes.push(e),
+    });
+    await typeDraft(user, editor(), '{"@bob:hs.test": []}');
+    await user.click(button('Save'));
+    await user.click(button('Confirm save'));
+    await waitFor(() => {
+      expect(writes).toHaveLength(1);
+    });
+    expect(writes[0]).toMatchObject({
+      action: 'save',
+      outcome: 'ok',
+      method: 'PUT',
+      content: { '@bob:hs.test': [] },
+    });
+  });
+
+  it('says when a deletion by another client was seen, and that an initial-data tombstone predates the session (msw homeserver)', async () => {
+    const type = 'org.example.settings';
+    const { serverChanged } = await setup({ type, content: { a: 1 }, accountDataDelete: false });
+    await serverChanged({});
+    expect(deletedBanner('Deleted (empty content)')?.textContent).toContain(
+      'Deleted by another client; this app saw the deletion just now',
+    );
+    cleanup();
+
+    const hs = homeserver();
+    const client = new MatrixClient(hs.createSession(USER));
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData<ScopeData>(
+      accountDataKeys.global(USER),
+      foldSyncBatch(
+        { global: {}, rooms: emptyRooms, devices: emptyDevices },
+        [{ kind: 'global-snapshot', data: {}, deleted: [type] }],
+        5,
+      ).global,
+    );
+    renderWithInspector(
+      <CachedEntryPanel
+        client={client}
+        pending={new PendingWrites()}
+        draftsDb={new DraftsDb()}
+        scope={GLOBAL}
+        type={type}
+        accountDataDelete={false}
+      />,
+      { queryClient },
+    );
+    const banner = deletedBanner('Deleted (empty content)');
+    expect(banner?.textContent).toContain('This entry was deleted before this session saw its content.');
+    expect(banner?.textContent).toContain('Already deleted when this session started.');
+    expect(screen.queryByRole('button', { name: 'Restore' })).toBeNull();
   });
 });

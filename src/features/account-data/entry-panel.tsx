@@ -25,6 +25,8 @@ import { deletedNotice, EntryBanners, savedNotice } from './entry-banners.tsx';
 import { EntryHeader } from './entry-header.tsx';
 import { EntryDialogs, type EntryDialog } from './entry-dialogs.tsx';
 import { ValidationSummary } from './validation-summary.tsx';
+import { deletionModel } from './deletion-text.ts';
+import type { WriteObserver } from './write-events.ts';
 
 export type EntryPanelProps = {
   client: MatrixClient;
@@ -34,6 +36,10 @@ export type EntryPanelProps = {
   entry: Entry;
   /** Display name of the room, for room scope. */
   scopeLabel: string;
+  /** `ServerCapabilities.accountDataDelete` (MSC3391), which decides how a deletion is worded; undefined while unknown. */
+  accountDataDelete?: boolean | undefined;
+  /** Told about every settled write (the change history). */
+  onWrite?: WriteObserver | undefined;
 };
 
 export function EntryPanel(props: EntryPanelProps) {
@@ -42,7 +48,16 @@ export function EntryPanel(props: EntryPanelProps) {
   return <EntryPanelInner key={entryKey(scope, entry.type)} {...props} />;
 }
 
-function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }: EntryPanelProps) {
+function EntryPanelInner({
+  client,
+  pending,
+  draftsDb,
+  scope,
+  entry,
+  scopeLabel,
+  accountDataDelete,
+  onWrite,
+}: EntryPanelProps) {
   const actions = useInspector((s) => s.actions);
   const key = scopeKey(scope);
   const rowKey = entryKey(scope, entry.type);
@@ -59,8 +74,9 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
     setDialog(null);
   };
 
-  const setMutation = useSetAccountData(client, pending);
-  const deleteMutation = useDeleteAccountData(client, pending);
+  const setMutation = useSetAccountData(client, pending, onWrite);
+  const deleteMutation = useDeleteAccountData(client, pending, onWrite);
+  const model = deletionModel(scope, accountDataDelete);
 
   const route = writeRoute(entry.type, scope);
   const isReadOnly = route.kind === 'refuse';
@@ -93,7 +109,7 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
     setDialog(null);
     if (!isRestore) draft.saveStarted();
     setMutation.mutate(
-      { scope, type: entry.type, content },
+      { scope, type: entry.type, content, isRestore },
       {
         onSuccess: (result) => {
           setNotice(savedNotice(result));
@@ -158,11 +174,18 @@ function EntryPanelInner({ client, pending, draftsDb, scope, entry, scopeLabel }
         }
       }}
     >
-      <EntryHeader scope={scope} entry={entry} scopeLabel={scopeLabel} isDirty={isDirty} />
+      <EntryHeader
+        scope={scope}
+        entry={entry}
+        scopeLabel={scopeLabel}
+        isDirty={isDirty}
+        deletionModel={model}
+      />
 
       <EntryBanners
         entry={entry}
         route={route}
+        deletionModel={model}
         draft={draft}
         onRestore={beginRestore}
         onShowDiff={() => {

@@ -6,6 +6,7 @@
 import {
   createAccountDataFold,
   emptyDevices,
+  type Deletion,
   emptyRooms,
   type DevicesState,
   type EntryState,
@@ -50,3 +51,13 @@ function decorate(entry: EntryState): Entry {
 
 export const { liveEntry, tombstone, applyChange, replaceScope, foldSyncBatch } =
   createAccountDataFold<Entry>(decorate);
+
+/**
+ * Records on a tombstone how it came about (this app's own delete: method and time). Returns the
+ * same object when the entry is not deleted (a newer write revived it meanwhile).
+ */
+export function withDeletion(data: ScopeData, type: string, deletion: Deletion): ScopeData {
+  const entry = data[type];
+  if (!entry?.isDeleted) return data;
+  return { ...data, [type]: { ...entry, deletion } };
+}

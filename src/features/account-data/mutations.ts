@@ -2,19 +2,61 @@
  * Optimistic writes (docs/architecture.md "Writes"): snapshot the entry, show the new value at once, mark the key as
  * pending so the sync bridge ignores echoes, roll back with a toast saying what and why on failure,
  * and after the last pending write settles, refetch the key once to reconcile with the server.
+ *
+ * Every settled write is reported once to an optional {@link WriteObserver} (the change history),
+ * whether or not the component that started it is still mounted.
  */
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { MatrixClient, DeleteAccountDataResult, SetAccountDataResult } from '../../matrix/client.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { showToast } from '../../components/toast-store.ts';
-import { applyChange, type Entry } from './model.ts';
+import { applyChange, withDeletion, type Entry } from './model.ts';
 import { readEntry, restoreEntry, updateScope } from './cache.ts';
 import type { PendingWrites } from './pending-writes.ts';
 import { entryKey } from '../../matrix/entry-key.ts';
 import { writeErrorMessage } from './write-errors.ts';
+import type { WriteEvent, WriteMethod, WriteObserver } from './write-events.ts';
 
 export type WriteTarget = { scope: AccountDataScope; type: string };
+/** A save; `isRestore` when it puts a deleted entry's last content back (reported as `restore`). */
+export type SaveVariables = WriteTarget & { content: JsonObject; isRestore?: boolean };
 type Snapshot = { previous: Entry | undefined };
+
+/** How a save reached the server, in the history's terms. */
+export function saveMethod(result: SetAccountDataResult): WriteMethod {
+  switch (result.via) {
+    case 'account-data':
+      return 'PUT';
+    case 'device':
+      return 'DEVICE';
+    case 'tags':
+      return 'TAGS';
+  }
+}
+
+/** How a delete reached the server, in the history's terms (device scope: MSC4331's `PUT {}`). */
+export function deleteMethod(scope: AccountDataScope, result: DeleteAccountDataResult): WriteMethod {
+  return scope.kind === 'device' ? 'DEVICE' : result.method;
+}
+
+/** Reports one settled write; an observer that throws never breaks the write itself. */
+function report(
+  observer: WriteObserver | undefined,
+  base: Pick<WriteEvent, 'scope' | 'type' | 'action' | 'content'>,
+  outcome: { method: WriteMethod } | { error: Error },
+): void {
+  if (!observer) return;
+  const at = Date.now();
+  const event: WriteEvent =
+    'method' in outcome
+      ? { ...base, at, outcome: 'ok', method: outcome.method }
+      : { ...base, at, outcome: 'failed', error: writeErrorMessage(outcome.error) };
+  try {
+    observer(event);
+  } catch {
+    // The record keeper's problem, not the write's: the write has settled either way.
+  }
+}
 
 /**
  * Puts the snapshot back and says so: the value on screen jumps back, possibly in a pane the user has
@@ -61,9 +103,9 @@ async function reconcile(
   }
 }
 
-export function useSetAccountData(client: MatrixClient, pending: PendingWrites) {
+export function useSetAccountData(client: MatrixClient, pending: PendingWrites, onWrite?: WriteObserver) {
   const queryClient = useQueryClient();
-  return useMutation<SetAccountDataResult, Error, WriteTarget & { content: JsonObject }, Snapshot>({
+  return useMutation<SetAccountDataResult, Error, SaveVariables, Snapshot>({
     mutationFn: ({ scope, type, content }) => client.setAccountData(scope, type, content),
     onMutate: ({ scope, type, content }) => {
       pending.begin(entryKey(scope, type));
@@ -74,23 +116,48 @@ export function useSetAccountData(client: MatrixClient, pending: PendingWrites) 
     onError: (error, target, snapshot) => {
       rollBack(queryClient, client.userId, target, snapshot, 'Save', error);
     },
-    onSettled: (_data, _error, target) => reconcile(queryClient, client, pending, target),
+    onSettled: (result, error, { scope, type, content, isRestore }) => {
+      report(
+        onWrite,
+        { scope, type, content, action: isRestore ? 'restore' : 'save' },
+        result ? { method: saveMethod(result) } : { error: error ?? new Error('The write failed.') },
+      );
+      return reconcile(queryClient, client, pending, { scope, type });
+    },
   });
 }
 
-export function useDeleteAccountData(client: MatrixClient, pending: PendingWrites) {
+export function useDeleteAccountData(client: MatrixClient, pending: PendingWrites, onWrite?: WriteObserver) {
   const queryClient = useQueryClient();
   return useMutation<DeleteAccountDataResult, Error, WriteTarget, Snapshot>({
     mutationFn: ({ scope, type }) => client.deleteAccountData(scope, type),
     onMutate: ({ scope, type }) => {
       pending.begin(entryKey(scope, type));
       const previous = readEntry(queryClient, client.userId, scope, type);
-      updateScope(queryClient, client.userId, scope, (data) => applyChange(data, type, {}, Date.now()));
+      const now = Date.now();
+      updateScope(queryClient, client.userId, scope, (data) =>
+        withDeletion(applyChange(data, type, {}, now), type, { by: 'this-app', at: now }),
+      );
       return { previous };
+    },
+    onSuccess: (result, { scope, type }) => {
+      // How and when, kept on the tombstone for the Deleted banner (the sync echo leaves it alone).
+      updateScope(queryClient, client.userId, scope, (data) =>
+        withDeletion(data, type, { by: 'this-app', method: result.method, at: Date.now() }),
+      );
     },
     onError: (error, target, snapshot) => {
       rollBack(queryClient, client.userId, target, snapshot, 'Delete', error);
     },
-    onSettled: (_data, _error, target) => reconcile(queryClient, client, pending, target),
+    onSettled: (result, error, { scope, type }) => {
+      report(
+        onWrite,
+        { scope, type, content: null, action: 'delete' },
+        result
+          ? { method: deleteMethod(scope, result) }
+          : { error: error ?? new Error('The delete failed.') },
+      );
+      return reconcile(queryClient, client, pending, { scope, type });
+    },
   });
 }

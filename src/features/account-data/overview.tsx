@@ -1,14 +1,37 @@
 /** The Overview shown when no entry is selected: counts and the key-backup preference at a glance. */
+import { useMemo } from 'react';
 import { effectiveKeyBackup } from '../../matrix/known-types.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Spinner } from '../../components/spinner.tsx';
-import type { ScopeData } from './model.ts';
+import type { RoomsData, ScopeData } from './model.ts';
+
+export type EntryCounts = { live: number; deleted: number };
+
+/** Live entries and tombstones (from the initial data or seen live) of some scopes. */
+export function countEntries(scopes: Iterable<ScopeData>): EntryCounts {
+  let live = 0;
+  let deleted = 0;
+  for (const data of scopes) {
+    for (const type in data) {
+      if (data[type]?.isDeleted) deleted += 1;
+      else live += 1;
+    }
+  }
+  return { live, deleted };
+}
+
+function roomScopes(rooms: RoomsData): Iterable<ScopeData> {
+  return [...rooms.byId.values()].map((room) => room.data);
+}
 
 export function Overview(props: {
   global: ScopeData | undefined;
+  rooms: RoomsData | undefined;
   roomCount: number | undefined;
   roomsComplete: boolean;
 }) {
+  const { rooms } = props;
+  const roomCounts = useMemo(() => (rooms ? countEntries(roomScopes(rooms)) : undefined), [rooms]);
   if (!props.global) {
     return (
       <EmptyState title="Loading your account data…">
@@ -17,8 +40,7 @@ export function Overview(props: {
       </EmptyState>
     );
   }
-  const entries = Object.values(props.global);
-  const live = entries.filter((e) => !e.isDeleted).length;
+  const globalCounts = countEntries([props.global]);
   const contentOf = (type: string) => props.global?.[type]?.content ?? undefined;
   const backup = effectiveKeyBackup({
     'm.key_backup': contentOf('m.key_backup'),
@@ -30,11 +52,16 @@ export function Overview(props: {
       <dl className="facts">
         <dt>Global entries</dt>
         <dd>
-          {live} live, {entries.length - live} deleted
+          {globalCounts.live} live, {globalCounts.deleted} deleted
         </dd>
         <dt>Rooms</dt>
         <dd>
           {props.roomCount ?? 0} joined{props.roomsComplete ? '' : ' (still loading)'}
+        </dd>
+        <dt>Room entries</dt>
+        <dd>
+          {roomCounts?.live ?? 0} live, {roomCounts?.deleted ?? 0} deleted
+          {props.roomsComplete ? '' : ' so far'}
         </dd>
         <dt>Key backup preference</dt>
         <dd>

@@ -7,6 +7,8 @@
  * and never garbage-collected, because sync only resends a type when it changes.
  */
 import { queryOptions, skipToken } from '@tanstack/react-query';
+import type { MatrixClient } from '../../matrix/client.ts';
+import type { ServerCapabilities } from '../../matrix/types.ts';
 import type { DevicesData, RoomsData, ScopeData } from './model.ts';
 
 export const accountDataKeys = {
@@ -17,11 +19,20 @@ export const accountDataKeys = {
   deviceData: (userId: string) => [...accountDataKeys.all(userId), 'device-data'] as const,
   /** The device list (`GET /v3/devices`). */
   devices: (userId: string) => [...accountDataKeys.all(userId), 'devices'] as const,
+  /** What the server can do for this user (MSC3391 DELETE decides how deletions are worded). */
+  capabilities: (userId: string) => [...accountDataKeys.all(userId), 'capabilities'] as const,
 };
 
 const forever = { staleTime: Infinity, gcTime: Infinity, refetchOnWindowFocus: false } as const;
 
 export const accountDataQueries = {
+  /** The client's capabilities; the client caches and shares them, so this never refetches. */
+  capabilities: (client: MatrixClient) =>
+    queryOptions<ServerCapabilities>({
+      queryKey: accountDataKeys.capabilities(client.userId),
+      queryFn: ({ signal }) => client.getCapabilities({ signal }),
+      ...forever,
+    }),
   global: (userId: string) =>
     queryOptions<ScopeData>({ queryKey: accountDataKeys.global(userId), queryFn: skipToken, ...forever }),
   rooms: (userId: string) =>

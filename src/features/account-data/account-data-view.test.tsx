@@ -1,0 +1,130 @@
+// @vitest-environment jsdom
+// The inspector's tree side against an msw homeserver: tombstone wording per server and the
+// "Show deleted" switch (#8). The virtualised tree is replaced by a plain list of its rows (jsdom has
+// no layout, so the virtualiser would render none); the lazy editor by its textarea double.
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { IDBFactory } from 'fake-indexeddb';
+import type { ReactNode } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MatrixClient } from '../../matrix/client.ts';
+import type { TreeNode, TreeRowState } from '../../components/tree-view.tsx';
+import { MSC3391_FEATURE, setupMswHomeserver } from '../../test/msw-homeserver.ts';
+import { createTestQueryClient } from '../../test/render.tsx';
+import { AccountDataView } from './account-data-view.tsx';
+import { liveEntry, replaceScope, type RoomsData, type ScopeData } from './model.ts';
+import { PendingWrites } from './pending-writes.ts';
+import { accountDataKeys } from './queries.ts';
+import { showDeletedKey } from './show-deleted.ts';
+
+vi.mock('../../editor/json-editor.tsx', () => import('../../test/editor-doubles.tsx'));
+vi.mock('../../editor/diff-view.tsx', () => import('../../test/editor-doubles.tsx'));
+vi.mock('../../components/tree-view.tsx', () => ({
+  TreeView: <T extends TreeNode>(props: {
+    label: string;
+    nodes: readonly T[];
+    renderContent: (row: T, state: TreeRowState) => ReactNode;
+  }) => (
+    <ul role="tree" aria-label={props.label}>
+      {props.nodes.map((node) => (
+        <li key={node.id} role="treeitem" aria-selected={false}>
+          <span>{node.label}</span> {props.renderContent(node, { isSelected: false, isFocused: false })}
+        </li>
+      ))}
+    </ul>
+  ),
+}));
+
+const homeserver = setupMswHomeserver();
+const USER = '@alice:hs.test';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+  window.localStorage.clear();
+});
+afterEach(cleanup);
+
+function setup(options: { msc3391: boolean }) {
+  const hs = homeserver();
+  if (options.msc3391) hs.unstableFeatures[MSC3391_FEATURE] = true;
+  const client = new MatrixClient(hs.createSession(USER));
+  const queryClient = createTestQueryClient();
+  // As the fold leaves a first snapshot with a `{}` row (MSC3391 off) and a room's first send.
+  const global: ScopeData = replaceScope(undefined, { 'org.kept': { v: 1 } }, ['org.emptied'], 1);
+  const rooms: RoomsData = {
+    order: ['!r:hs.test'],
+    byId: new Map([
+      [
+        '!r:hs.test',
+        {
+          info: { roomId: '!r:hs.test', name: 'Room' },
+          data: {
+            ...replaceScope(undefined, {}, ['org.room.gone'], 1),
+            'org.room.kept': liveEntry('org.room.kept', { a: 1 }),
+          },
+        },
+      ],
+    ]),
+    isComplete: true,
+  };
+  queryClient.setQueryData(accountDataKeys.global(USER), global);
+  queryClient.setQueryData(accountDataKeys.rooms(USER), rooms);
+  const view = () => (
+    <QueryClientProvider client={queryClient}>
+      <AccountDataView client={client} pending={new PendingWrites()} />
+    </QueryClientProvider>
+  );
+  const rendered = render(view());
+  return { user: userEvent.setup(), rendered, view };
+}
+
+const row = (name: string) =>
+  screen.queryByRole('treeitem', { name: new RegExp(`^${name.replace(/\./g, '\\.')}\\b`) });
+const showDeleted = () => screen.getByRole<HTMLInputElement>('switch', { name: 'Show deleted' });
+
+describe('AccountDataView: tombstones and the "Show deleted" switch (#8)', () => {
+  it('words a tombstone "Deleted (empty content)" on a server without MSC3391', async () => {
+    setup({ msc3391: false });
+    expect(await screen.findByText('Deleted (empty content)')).toBeDefined();
+    expect(within(row('org.emptied')!).getByText('Deleted (empty content)')).toBeDefined();
+    expect(within(row('org.kept')!).queryByText(/Deleted/)).toBeNull();
+  });
+
+  it('words it plain "Deleted" where the server deletes (MSC3391)', async () => {
+    setup({ msc3391: true });
+    // Wait for the capabilities to arrive: before that the wording is the neutral "Deleted" too, so
+    // also check that the empty-content wording never shows.
+    await vi.waitFor(() => {
+      expect(within(row('org.emptied')!).getByText('Deleted').getAttribute('title')).toMatch(/vanishes/);
+    });
+    expect(screen.queryByText('Deleted (empty content)')).toBeNull();
+  });
+
+  it('is on by default, hides tombstones when turned off and remembers that per account', async () => {
+    const { user, rendered, view } = setup({ msc3391: false });
+    expect(showDeleted().checked).toBe(true);
+    expect(row('org.emptied')).not.toBeNull();
+
+    await user.click(showDeleted());
+    expect(showDeleted().checked).toBe(false);
+    expect(row('org.emptied')).toBeNull();
+    expect(row('org.kept')).not.toBeNull();
+    expect(window.localStorage.getItem(showDeletedKey(USER))).toBe('false');
+    expect(showDeletedKey(USER)).toContain(USER);
+    // Another account keeps its own setting.
+    expect(window.localStorage.getItem(showDeletedKey('@bob:hs.test'))).toBeNull();
+
+    // A new page load of the same account starts with the switch off.
+    rendered.unmount();
+    act(() => {
+      render(view());
+    });
+    expect(showDeleted().checked).toBe(false);
+    expect(row('org.emptied')).toBeNull();
+
+    await user.click(showDeleted());
+    expect(row('org.emptied')).not.toBeNull();
+    expect(window.localStorage.getItem(showDeletedKey(USER))).toBe('true');
+  });
+});

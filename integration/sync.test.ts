@@ -396,3 +396,32 @@ describe('/v3/sync fallback', () => {
     );
   });
 });
+
+describe.each([
+  ['main', false],
+  ['nodelete', true],
+] as const)('a global {} written before the first sync, on %s (#8)', (name, isKept) => {
+  const engines = {
+    sliding: (user: TestUser) => new SlidingSyncEngine(new MatrixClient(sessionOf(user)), {}),
+    v3: (user: TestUser) => new V3SyncEngine(new MatrixClient(sessionOf(user)), {}),
+  };
+  it.each(Object.keys(engines) as (keyof typeof engines)[])(
+    `is ${isKept ? 'in' : 'absent from'} the %s global-snapshot's deleted list`,
+    async (kind) => {
+      const user = await createUser(homeserver(name), { prefix: `empty-${name}` });
+      await putAccountData(user, 'org.example.emptied', { was: 'here' });
+      await putAccountData(user, 'org.example.emptied', {});
+      await putAccountData(user, 'org.example.kept', { k: 1 });
+      const engine = engines[kind](user);
+      running.push(engine);
+      const log = new EventLog(engine);
+      engine.start();
+      await log.next(isKind('initial-complete'), 10_000, 'initial-complete');
+      const snapshot = log.of('global-snapshot')[0];
+      expect(snapshot?.data['org.example.kept']).toEqual({ k: 1 });
+      expect(snapshot?.data['org.example.emptied']).toBeUndefined();
+      // MSC3391 on: Synapse leaves `{}` rows out of initial syncs; off: they are sent, and kept (§3, §9).
+      expect(snapshot?.deleted).toEqual(isKept ? ['org.example.emptied'] : []);
+    },
+  );
+});

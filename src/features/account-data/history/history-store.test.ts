@@ -187,6 +187,26 @@ describe('HistoryStore: sessions and tabs', () => {
     expect(await contents(tabB, DIRECT)).toEqual([{ v: 2 }, { v: 1 }]);
   });
 
+  it('checks a large flush (a first sync) against the other tab in one read', async () => {
+    const tabA = store();
+    const tabB = store({}, new LocalDb(db.name));
+    tabB.recordBatch([changed(GLOBAL, 'x.warm-up', { v: 1 })], 1);
+    await tabB.flush(); // tab B has loaded what was stored: nothing yet
+    const rooms: SyncEvent[] = Array.from({ length: 300 }, (_, i) => ({
+      kind: 'room-snapshot',
+      roomId: `!r${i}:x`,
+      data: { 'm.tag': { tags: {} } },
+      deleted: [],
+    }));
+    tabA.recordBatch(rooms, 2);
+    await tabA.flush();
+    tabB.recordBatch(rooms, 3);
+    await tabB.flush();
+    const initial = await tabB.activity({ limit: 1000, sources: ['initial'] });
+    expect(initial).toHaveLength(300);
+    expect(new Set(initial.map((v) => v.at))).toEqual(new Set([2]));
+  });
+
   it('keeps accounts apart', async () => {
     const mine = store();
     const theirs = store({}, db, '@other:example.org');

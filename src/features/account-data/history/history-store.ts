@@ -136,6 +136,8 @@ type QueueItem = { batch: readonly SyncEvent[]; at: number } | { write: WriteEve
  * was ours: a successful write with the same content within this window relabels it.
  */
 const ECHO_WINDOW_MS = 15_000;
+/** Above this many entries in one flush, their bookkeeping is read in one `getAll`. */
+const READ_ALL_ABOVE = 200;
 const DEFAULT_ACTIVITY_SOURCES: readonly HistorySource[] = ['live', 'this-app'];
 const STORES = ['history', 'historyLatest', 'historyTotals'] as const;
 
@@ -483,17 +485,19 @@ export class HistoryStore {
       books.get(key) ?? bookOf(await latestStore.get([account, key]), key);
 
     const keys = [...new Set(candidates.map((c) => c.key))];
+    // Many entries at once (a first sync): one read of the account's bookkeeping beats a read each.
+    const readAll = fullEviction || keys.length > READ_ALL_ABOVE;
     const [totals, latest, everyLatest] = await Promise.all([
       totalsStore.get(account),
-      Promise.all(keys.map((key) => latestStore.get([account, key]))),
-      fullEviction ? latestStore.getAll(accountRange(account)) : Promise.resolve([]),
+      readAll ? [] : Promise.all(keys.map((key) => latestStore.get([account, key]))),
+      readAll ? latestStore.getAll(accountRange(account)) : [],
     ]);
     for (const value of everyLatest) {
       const checked = toLatest(value, account);
       if (checked) bookOf(checked, checked.entry);
     }
     keys.forEach((key, i) => {
-      if (!books.has(key)) bookOf(latest[i], key);
+      if (!books.has(key)) bookOf(readAll ? undefined : latest[i], key);
     });
     let bytes = isRecord(totals) && typeof totals.bytes === 'number' && totals.bytes > 0 ? totals.bytes : 0;
 

@@ -11,7 +11,9 @@ import {
   createRoom,
   createUser,
   homeserver,
+  api,
   putAccountData,
+  setTag,
   type HomeserverName,
   type TestUser,
 } from '../test-support/synapse.ts';
@@ -34,6 +36,11 @@ async function getEntry(user: TestUser, type: string, roomId?: string): Promise<
     headers: { Authorization: `Bearer ${user.accessToken}` },
   });
   return res.status === 200 ? res.json() : { status: res.status };
+}
+
+/** The room's tags as `GET …/tags` answers them. */
+async function getTags(user: TestUser, roomId: string): Promise<unknown> {
+  return api(user, 'GET', `/v3/user/${enc(user.userId)}/rooms/${enc(roomId)}/tags`);
 }
 
 type ServerCase = {
@@ -129,6 +136,53 @@ for (const c of CASES) {
       await inspector.button('Overview').click();
       const overview = page.getByRole('region', { name: 'Overview' });
       await expect(overview).toContainText(/Room entries\s*1 live, 0 deleted/);
+    });
+
+    test('room tags: Delete removes every tag through the tags API, Restore puts them back', async ({
+      page,
+    }) => {
+      const user = await createUser(homeserver(c.server), { prefix: 'e2e-del' });
+      const roomId = await createRoom(user, { name: 'Tagged room' });
+      await setTag(user, roomId, 'm.favourite', 0.5);
+      await setTag(user, roomId, 'u.work');
+      const inspector = await signIn(page, user);
+      await inspector.expand('Rooms');
+      await inspector.expand('Tagged room');
+      await inspector.open('m.tag');
+      await deleteOpenEntry(inspector);
+
+      // m.tag without tags is absent from initial syncs on any server: plain "Deleted".
+      await expect(inspector.item('m.tag')).toContainText('Deleted');
+      await expect(inspector.item('m.tag')).not.toContainText('empty content');
+      const banner = deletedBanner(page, 'Deleted');
+      await expect(banner).toContainText('Deleted by this app by removing every tag through the tags API');
+      await expect(banner).toContainText('Other clients see this room without any tags');
+      await expect.poll(() => getTags(user, roomId)).toEqual({ tags: {} });
+
+      await restoreOpenEntry(inspector, 'm.tag');
+      await expect
+        .poll(() => getTags(user, roomId))
+        .toEqual({ tags: { 'm.favourite': { order: 0.5 }, 'u.work': {} } });
+      await expect(inspector.item('m.tag')).not.toContainText('Deleted');
+    });
+
+    test('another client removing the last tag shows m.tag as deleted, when it was seen', async ({
+      page,
+    }) => {
+      const user = await createUser(homeserver(c.server), { prefix: 'e2e-del' });
+      const roomId = await createRoom(user, { name: 'Tagged room' });
+      await setTag(user, roomId, 'm.favourite');
+      const inspector = await signIn(page, user);
+      await inspector.expand('Rooms');
+      await inspector.expand('Tagged room');
+      await inspector.open('m.tag');
+
+      // Synapse sends {"tags":{}} for this, not {} (docs/protocol.md §9).
+      await api(user, 'DELETE', `/v3/user/${enc(user.userId)}/rooms/${enc(roomId)}/tags/m.favourite`);
+      await expect(inspector.item('m.tag')).toContainText('Deleted');
+      await expect(deletedBanner(page, 'Deleted')).toContainText(
+        'Deleted by another client; this app saw the deletion just now',
+      );
     });
   });
 }

@@ -82,3 +82,53 @@ describe('the fold: tombstones from snapshots and deltas (#8)', () => {
     expect(out.global.g).toEqual({ type: 'g', content: { back: true }, isDeleted: false, changedAt: 20 });
   });
 });
+
+describe('the fold: room m.tag without tags (#8)', () => {
+  const withTags = foldSyncBatch(
+    emptyFoldState(),
+    [
+      { kind: 'global-snapshot', data: { 'm.tag': { tags: {} } }, deleted: [] },
+      {
+        kind: 'room-snapshot',
+        roomId: '!r:x',
+        data: { 'm.tag': { tags: { 'm.favourite': {} } }, 'org.other': { tags: { a: {} } } },
+        deleted: [],
+      },
+    ],
+    10,
+  );
+
+  it('is a deletion: the last tag removed arrives as {"tags":{}} (docs/protocol.md §9)', () => {
+    const out = foldSyncBatch(
+      withTags,
+      [{ kind: 'changed', scope: { kind: 'room', roomId: '!r:x' }, type: 'm.tag', content: { tags: {} } }],
+      20,
+    );
+    expect(out.rooms.byId.get('!r:x')?.data['m.tag']).toMatchObject({
+      isDeleted: true,
+      lastContent: { tags: { 'm.favourite': {} } },
+      deletion: { by: 'elsewhere', at: 20 },
+    });
+  });
+
+  it('only for room m.tag: other types and a global m.tag keep {"tags":{}} as content', () => {
+    const out = foldSyncBatch(
+      withTags,
+      [
+        {
+          kind: 'changed',
+          scope: { kind: 'room', roomId: '!r:x' },
+          type: 'org.other',
+          content: { tags: {} },
+        },
+        { kind: 'changed', scope: { kind: 'global' }, type: 'm.tag', content: { tags: {} } },
+      ],
+      20,
+    );
+    expect(out.rooms.byId.get('!r:x')?.data['org.other']).toMatchObject({
+      isDeleted: false,
+      content: { tags: {} },
+    });
+    expect(out.global['m.tag']).toMatchObject({ isDeleted: false, content: { tags: {} } });
+  });
+});

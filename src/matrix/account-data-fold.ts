@@ -13,6 +13,7 @@
  */
 import { entryKey, type EntryKey } from './entry-key.ts';
 import { isEmptyContent, jsonEqual } from './json.ts';
+import { M_TAG } from './known-types.ts';
 import type { AccountDataScope, JsonObject, RoomInfo, SyncEvent } from './types.ts';
 
 /**
@@ -129,6 +130,16 @@ export function liveContents(data: ScopeState | undefined): Record<string, JsonO
   return out;
 }
 
+/**
+ * Whether a change means "no such entry" in its scope: `{}` everywhere, and room `m.tag` without
+ * any tag. Synapse builds `m.tag` from its tags table; removing the last tag arrives as
+ * `{"tags":{}}`, while initial syncs leave the type out (docs/protocol.md §9), so both are deletions.
+ */
+export function meansDeleted(scope: AccountDataScope, type: string, content: JsonObject): boolean {
+  if (isEmptyContent(content)) return true;
+  return scope.kind === 'room' && type === M_TAG && jsonEqual(content, { tags: {} });
+}
+
 /** Builds the fold for entries decorated by `decorate` (identity for plain {@link EntryState}). */
 export function createAccountDataFold<E extends EntryState>(
   decorate: (entry: EntryState) => E,
@@ -231,8 +242,9 @@ export function createAccountDataFold<E extends EntryState>(
       else added.push(roomId);
       return created;
     };
-    const change = (scope: AccountDataScope, type: string, content: JsonObject) => {
+    const change = (scope: AccountDataScope, type: string, given: JsonObject) => {
       if (skip(entryKey(scope, type))) return;
+      const content = meansDeleted(scope, type, given) ? {} : given;
       switch (scope.kind) {
         case 'global':
           global = applyChange(global, type, content, now);

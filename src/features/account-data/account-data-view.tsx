@@ -30,6 +30,7 @@ import { DraftsDb } from './drafts-db.ts';
 import { resolveSelection, scopeOfSelection } from './selection.ts';
 import { deletedTitle, deletionModel, otherClientsSentence } from './deletion-text.ts';
 import { useShowDeleted } from './show-deleted.ts';
+import { M_TAG } from '../../matrix/known-types.ts';
 import type { WriteObserver } from './write-events.ts';
 
 export type AccountDataViewProps = {
@@ -38,6 +39,10 @@ export type AccountDataViewProps = {
   /** Told about every settled write of this view (the app passes the change history's recorder). */
   onWrite?: WriteObserver | undefined;
 };
+
+/** Room `m.tag`, which Synapse builds from the tags table (docs/protocol.md §2). */
+const isRoomTag = (row: { scope: AccountDataScope; entry: { type: string } }) =>
+  row.scope.kind === 'room' && row.entry.type === M_TAG;
 
 export function AccountDataView(props: AccountDataViewProps) {
   const [store] = useState<InspectorStore>(createInspectorStore);
@@ -129,13 +134,20 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
       switch (row.kind) {
         case 'entry': {
           const hasDraft = entryKey(row.scope, row.entry.type) in draftKeys;
-          const model = deletionModel(row.scope, accountDataDelete);
+          const model = deletionModel(row.scope, accountDataDelete, row.entry.type);
           return (
             <>
               <span className="tree-row__summary">{entrySummary(row.entry)}</span>
               {row.badges.map((b) =>
                 b === 'deleted' ? (
-                  <Badge key={b} variant={b} title={otherClientsSentence(model) ?? undefined}>
+                  <Badge
+                    key={b}
+                    variant={b}
+                    title={
+                      otherClientsSentence(model, { isTags: model === 'deleted' && isRoomTag(row) }) ??
+                      undefined
+                    }
+                  >
                     {deletedTitle(model)}
                   </Badge>
                 ) : (

@@ -28,6 +28,12 @@ describe('deletion wording (#8)', () => {
     expect(otherClientsSentence(undefined)).toBeNull();
   });
 
+  it('says plain "deleted" for room m.tag on any server: without tags it is absent, never {} (docs/protocol.md §9)', () => {
+    expect(deletionModel(ROOM, false, 'm.tag')).toBe('deleted');
+    expect(deletionModel(ROOM, false, 'org.example')).toBe('empty-content');
+    expect(deletionModel(GLOBAL, false, 'm.tag')).toBe('empty-content');
+  });
+
   it('names how this app deleted an entry, and when a deletion by others was only seen', () => {
     expect(deletionMethodText('DELETE')).toBe('with DELETE (MSC3391)');
     expect(deletionMethodText('PUT_EMPTY')).toBe('by writing {} (PUT {})');

@@ -5,6 +5,7 @@
  * will see. Pure, so the tree, the header and the Deleted banner say the same thing.
  */
 import type { Deletion } from '../../matrix/account-data-fold.ts';
+import { M_TAG } from '../../matrix/known-types.ts';
 import type { AccountDataScope } from '../../matrix/types.ts';
 
 /** What the server does with a deleted entry: `undefined` while its capabilities are not known. */
@@ -12,13 +13,16 @@ export type DeletionModel = 'deleted' | 'empty-content' | undefined;
 
 /**
  * Whether a deleted entry of `scope` is gone from the server or kept as `{}`.
- * `accountDataDelete` is `ServerCapabilities.accountDataDelete` (MSC3391 advertised).
+ * `accountDataDelete` is `ServerCapabilities.accountDataDelete` (MSC3391 advertised). Room `m.tag`
+ * without tags is simply absent from initial syncs on any server (docs/protocol.md §9).
  */
 export function deletionModel(
   scope: AccountDataScope,
   accountDataDelete: boolean | undefined,
+  type?: string,
 ): DeletionModel {
   if (scope.kind === 'device') return 'empty-content';
+  if (scope.kind === 'room' && type === M_TAG) return 'deleted';
   if (accountDataDelete === undefined) return undefined;
   return accountDataDelete ? 'deleted' : 'empty-content';
 }

@@ -76,7 +76,7 @@ function EntryPanelInner({
 
   const setMutation = useSetAccountData(client, pending, onWrite);
   const deleteMutation = useDeleteAccountData(client, pending, onWrite);
-  const model = deletionModel(scope, accountDataDelete);
+  const model = deletionModel(scope, accountDataDelete, entry.type);
 
   const route = writeRoute(entry.type, scope);
   const isReadOnly = route.kind === 'refuse';

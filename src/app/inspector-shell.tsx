@@ -1,15 +1,19 @@
 /**
  * Everything that exists per signed-in session: the MatrixClient, the sync engine and the bridge
- * into the caches, plus the header (who, which device, which server, sign out) around the
- * account-data view. Unmounting stops the engine and aborts its in-flight request at once.
+ * into the caches, the change history (fed by every sync batch and every own write), plus the
+ * header (who, which device, which server, sign out) around the account-data view. Unmounting
+ * stops the engine and aborts its in-flight request at once.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { MatrixClient } from '../matrix/client.ts';
 import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
 import type { ServerCapabilities, Session } from '../matrix/types.ts';
 import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
+import { HistoryStore } from '../features/account-data/history/history-store.ts';
+import type { WriteEvent } from '../features/account-data/write-events.ts';
+import { LocalDb } from '../lib/local-db.ts';
 import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
@@ -39,6 +43,14 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
       }),
   );
   const [pending] = useState(() => new PendingWrites());
+  // One per session; it writes off the render path (docs/architecture.md "Sync → state").
+  const [history] = useState(() => new HistoryStore(new LocalDb(), session.userId));
+  const recordWrite = useCallback(
+    (event: WriteEvent) => {
+      history.recordWrite(event);
+    },
+    [history],
+  );
   const [isSigningOut, setIsSigningOut] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
 
@@ -56,6 +68,9 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
           userId: client.userId,
           statusStore: syncStatusStore,
           pendingWrites: pending,
+          onBatch: (batch) => {
+            history.recordBatch(batch, Date.now());
+          },
         });
         engine.start();
         stop = () => {
@@ -72,7 +87,7 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
       stop?.();
       syncStatusStore.getState().actions.statusChanged({ state: 'stopped' });
     };
-  }, [client, pending, queryClient]);
+  }, [client, pending, queryClient, history]);
 
   const signOut = async () => {
     setIsSigningOut(true);
@@ -115,7 +130,7 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         </Banner>
       ) : null}
       <ErrorBoundary area="The account data view">
-        <AccountDataView client={client} pending={pending} />
+        <AccountDataView client={client} pending={pending} onWrite={recordWrite} />
       </ErrorBoundary>
     </div>
   );

@@ -4,6 +4,7 @@ import { LocalDb } from '../../../lib/local-db.ts';
 import { entryKey, type EntryKey } from '../../../matrix/entry-key.ts';
 import type { AccountDataScope, JsonObject, SyncEvent } from '../../../matrix/types.ts';
 import type { WriteEvent } from '../write-events.ts';
+import type { HistoryReader } from '../use-history.ts';
 import { HistoryStore, type HistoryStoreOptions } from './history-store.ts';
 
 const ME = '@me:example.org';
@@ -306,6 +307,11 @@ describe('HistoryStore: bounds', () => {
 });
 
 describe('HistoryStore: reading', () => {
+  it('is what the History tab and the Activity view read (compile-time: HistoryReader)', () => {
+    const reader: HistoryReader = store();
+    expect(reader.isAvailable).toBe(true);
+  });
+
   async function filled(): Promise<HistoryStore> {
     const history = store();
     history.recordBatch([globalSnapshot({ 'm.direct': { v: 0 } })], 1);

@@ -419,6 +419,31 @@ describe('HistoryStore: off the render path, and failures', () => {
     expect(listener).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps recording when a listener throws', async () => {
+    const history = store();
+    const thrown: unknown[] = [];
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((run) => {
+      try {
+        run();
+      } catch (error) {
+        thrown.push(error);
+      }
+    });
+    const fine = vi.fn();
+    history.subscribe(() => {
+      throw new Error('a view broke');
+    });
+    history.subscribe(fine);
+    history.recordBatch([changed(GLOBAL, 'm.direct', { v: 1 })], 1);
+    await history.flush();
+    history.recordBatch([changed(GLOBAL, 'm.direct', { v: 2 })], 2);
+    expect(await contents(history, DIRECT)).toEqual([{ v: 2 }, { v: 1 }]);
+    spy.mockRestore();
+    expect(thrown).toEqual([new Error('a view broke'), new Error('a view broke')]);
+    expect(fine).toHaveBeenCalledTimes(2);
+    expect(history.isAvailable).toBe(true);
+  });
+
   it('flushes on its own in the next task by default', async () => {
     const history = new HistoryStore(db, ME);
     const flushed = new Promise<void>((resolve) => history.subscribe(resolve));

@@ -211,7 +211,7 @@ export class HistoryStore {
   /** Writes everything recorded so far. Never rejects. */
   flush(): Promise<void> {
     const run = this.chain.then(() => this.flushOnce());
-    this.chain = run;
+    this.chain = run.catch(() => undefined);
     return run;
   }
 
@@ -619,8 +619,17 @@ export class HistoryStore {
     return isChanged;
   }
 
+  /** A listener that throws is reported, but never stops the others or the store. */
   private notify(): void {
-    for (const listener of [...this.listeners]) listener();
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   private fail(error: unknown): void {

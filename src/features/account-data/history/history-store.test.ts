@@ -452,6 +452,24 @@ describe('HistoryStore: off the render path, and failures', () => {
     expect(await contents(history, DIRECT)).toEqual([{ v: 1 }]);
   });
 
+  it('gives up when the database does not open in time (an old tab blocks its upgrade)', async () => {
+    const stuck = new LocalDb('stuck');
+    vi.spyOn(stuck, 'open').mockReturnValue(new Promise(() => undefined));
+    const history = store({ openTimeoutMs: 5 }, stuck);
+    history.recordBatch([changed(GLOBAL, 'm.direct', { v: 1 })], 1);
+    expect(await history.versions(DIRECT)).toEqual([]);
+    expect(history.isAvailable).toBe(false);
+    expect(JSON.stringify(vi.mocked(console.warn).mock.calls)).toContain('StalledError');
+  });
+
+  it('turns unavailable instead of queueing without end when nothing flushes', () => {
+    const history = store();
+    for (let i = 0; i < 10_000; i++) history.recordBatch([changed(GLOBAL, 'm.direct', { i })], i);
+    expect(history.isAvailable).toBe(true);
+    history.recordBatch([changed(GLOBAL, 'm.direct', { i: -1 })], 0);
+    expect(history.isAvailable).toBe(false);
+  });
+
   it('turns unavailable when IndexedDB fails, without throwing or logging content', async () => {
     const broken = new LocalDb('broken');
     vi.spyOn(broken, 'open').mockRejectedValue(new DOMException('secret-ish detail', 'QuotaExceededError'));

@@ -105,6 +105,8 @@ export type HistoryStoreOptions = {
   limits?: Partial<HistoryLimits>;
   /** When to flush after something was recorded. Default: the next task (`setTimeout(run, 0)`). */
   schedule?: FlushScheduler;
+  /** How long opening the database may take before history gives up (default 10 s). */
+  openTimeoutMs?: number;
 };
 
 type NewRecord = Omit<HistoryRecord, 'id'> & { id?: number };
@@ -136,6 +138,8 @@ type QueueItem = { batch: readonly SyncEvent[]; at: number } | { write: WriteEve
  * was ours: a successful write with the same content within this window relabels it.
  */
 const ECHO_WINDOW_MS = 15_000;
+/** Batches and writes waiting for a flush beyond which the database is taken to be stuck. */
+const MAX_QUEUED = 10_000;
 /** Above this many entries in one flush, their bookkeeping is read in one `getAll`. */
 const READ_ALL_ABOVE = 200;
 const DEFAULT_ACTIVITY_SOURCES: readonly HistorySource[] = ['live', 'this-app'];
@@ -146,6 +150,7 @@ export class HistoryStore {
   readonly account: string;
   private readonly db: LocalDb;
   private readonly schedule: FlushScheduler;
+  private readonly openTimeoutMs: number;
   private limitsNow: HistoryLimits;
   private queue: QueueItem[] = [];
   private isScheduled = false;
@@ -163,6 +168,7 @@ export class HistoryStore {
     this.db = db;
     this.account = account;
     this.limitsNow = checkedLimits({ ...DEFAULT_HISTORY_LIMITS, ...options.limits });
+    this.openTimeoutMs = options.openTimeoutMs ?? 10_000;
     this.schedule =
       options.schedule ??
       ((run) => {
@@ -188,16 +194,12 @@ export class HistoryStore {
 
   /** Records one sync batch as observed at `at`. Cheap: only queues it (the flush does the work). */
   recordBatch(batch: readonly SyncEvent[], at: number): void {
-    if (!this.available) return;
-    this.queue.push({ batch, at });
-    this.requestFlush();
+    this.enqueue({ batch, at });
   }
 
   /** Records one settled write of this app, failed ones included. Cheap: only queues it. */
   recordWrite(event: WriteEvent): void {
-    if (!this.available) return;
-    this.queue.push({ write: event });
-    this.requestFlush();
+    this.enqueue({ write: event });
   }
 
   /** Called after each flush that changed what is stored, and when the store turns unavailable. */
@@ -303,6 +305,17 @@ export class HistoryStore {
     };
   }
 
+  private enqueue(item: QueueItem): void {
+    if (!this.available) return;
+    if (this.queue.length >= MAX_QUEUED) {
+      // The database never answers (e.g. an old tab blocks its upgrade): stop holding batches.
+      this.fail(new StalledError());
+      return;
+    }
+    this.queue.push(item);
+    this.requestFlush();
+  }
+
   private requestFlush(): void {
     if (this.isScheduled) return;
     this.isScheduled = true;
@@ -312,10 +325,25 @@ export class HistoryStore {
     });
   }
 
+  /** The database, or a {@link StalledError} when it does not open in time (an old tab blocks it). */
+  private async open(): Promise<IDBPDatabase<LocalDbSchema>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new StalledError());
+      }, this.openTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.db.open(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async openForReading(): Promise<IDBPDatabase<LocalDbSchema> | null> {
     if (!this.available) return null;
     try {
-      return await this.db.open();
+      return await this.open();
     } catch (error) {
       this.fail(error);
       return null;
@@ -339,7 +367,7 @@ export class HistoryStore {
     this.needsFullEviction = false;
     if (items.length === 0 && !fullEviction) return;
     try {
-      const db = await this.db.open();
+      const db = await this.open();
       if (!this.isLoaded) await this.load(db);
       const candidates = this.prepare(items);
       if (candidates.length === 0 && !fullEviction) return;
@@ -641,6 +669,10 @@ export class HistoryStore {
     warn('is unavailable in this browser; versions are no longer recorded', error);
     this.notify();
   }
+}
+
+class StalledError extends Error {
+  override name = 'StalledError';
 }
 
 function checkedLimits(limits: HistoryLimits): HistoryLimits {

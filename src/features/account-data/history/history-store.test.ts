@@ -57,7 +57,12 @@ describe('HistoryStore: what is stored (issue #8)', () => {
     history.recordBatch(
       [
         globalSnapshot({ 'm.direct': { '@a:x': ['!1'] } }),
-        { kind: 'room-snapshot', roomId: ROOM.roomId, data: { 'm.tag': { tags: {} } }, deleted: ['x.old'] },
+        {
+          kind: 'room-snapshot',
+          roomId: ROOM.roomId,
+          data: { 'm.tag': { tags: { u: {} } } },
+          deleted: ['x.old'],
+        },
       ],
       10,
     );
@@ -71,7 +76,7 @@ describe('HistoryStore: what is stored (issue #8)', () => {
       ['initial', 10, { '@a:x': ['!1'] }, 15],
     ]);
     expect(versions[0]).toMatchObject({ account: ME, entry: DIRECT });
-    expect(await contents(history, TAG)).toEqual([{ tags: {} }]);
+    expect(await contents(history, TAG)).toEqual([{ tags: { u: {} } }]);
     // A type the room snapshot reports deleted is a deleted initial version.
     expect(await history.versions(entryKey(ROOM, 'x.old'))).toMatchObject([
       { source: 'initial', content: null },
@@ -148,9 +153,24 @@ describe('HistoryStore: what is stored (issue #8)', () => {
   it('stores per-device and room changes under their own entries', async () => {
     const history = store();
     const device: AccountDataScope = { kind: 'device', deviceId: 'DEV' };
-    history.recordBatch([changed(device, 'x.a', { on: true }), changed(ROOM, 'm.tag', { tags: {} })], 1);
+    history.recordBatch(
+      [changed(device, 'x.a', { on: true }), changed(ROOM, 'm.tag', { tags: { u: {} } })],
+      1,
+    );
     expect(await contents(history, entryKey(device, 'x.a'))).toEqual([{ on: true }]);
-    expect(await contents(history, TAG)).toEqual([{ tags: {} }]);
+    expect(await contents(history, TAG)).toEqual([{ tags: { u: {} } }]);
+  });
+
+  it('stores what the fold calls a deletion as one: room m.tag without tags (issue #8)', async () => {
+    const history = store();
+    history.recordBatch([changed(ROOM, 'm.tag', { tags: { u: {} } })], 1);
+    history.recordWrite(write({ scope: ROOM, type: 'm.tag', content: { tags: {} }, method: 'TAGS', at: 2 }));
+    history.recordBatch([changed(ROOM, 'm.tag', { tags: {} })], 3); // the echo
+    history.recordBatch([{ kind: 'room-snapshot', roomId: ROOM.roomId, data: {}, deleted: [] }], 4); // signed in again
+    expect((await history.versions(TAG)).map((v) => [v.source, v.content])).toEqual([
+      ['this-app', null],
+      ['live', { tags: { u: {} } }],
+    ]);
   });
 });
 
@@ -196,7 +216,7 @@ describe('HistoryStore: sessions and tabs', () => {
     const rooms: SyncEvent[] = Array.from({ length: 300 }, (_, i) => ({
       kind: 'room-snapshot',
       roomId: `!r${i}:x`,
-      data: { 'm.tag': { tags: {} } },
+      data: { 'm.tag': { tags: { u: {} } } },
       deleted: [],
     }));
     tabA.recordBatch(rooms, 2);

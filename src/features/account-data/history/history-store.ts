@@ -16,6 +16,8 @@
  *   again stores nothing for unchanged entries, and the sync's echo of our own write is not stored
  *   twice. The in-memory hashes are only a pre-filter: the transaction checks again against
  *   `historyLatest`, so a second tab of the same account does not store the same versions twice.
+ * - Deletions are what the fold calls deletions (`meansDeleted`: `{}`, and room `m.tag` without
+ *   tags), stored as content `null`.
  * - A snapshot is the truth for its scope (docs/protocol.md §4.5; a room's first send carries all
  *   of its account data, §4.3): a type we knew that is missing from it was deleted meanwhile.
  * - Bounded: after each flush, an entry over `maxVersionsPerEntry` drops its oldest versions, and
@@ -34,7 +36,8 @@ import type {
   LocalDbSchema,
 } from '../../../lib/local-db.ts';
 import { entryKey, parseEntryKey, scopeKey, type EntryKey } from '../../../matrix/entry-key.ts';
-import { isEmptyContent, isRecord } from '../../../matrix/json.ts';
+import { meansDeleted } from '../../../matrix/account-data-fold.ts';
+import { isRecord } from '../../../matrix/json.ts';
 import { isSecretType } from '../../../matrix/known-types.ts';
 import type { AccountDataScope, JsonObject, SyncEvent } from '../../../matrix/types.ts';
 import type { WriteEvent } from '../write-events.ts';
@@ -426,7 +429,7 @@ export class HistoryStore {
       const seen = new Set<string>();
       for (const [type, content] of Object.entries(data)) {
         seen.add(type);
-        observe(scope, type, isEmptyContent(content) ? null : content, 'initial', at);
+        observe(scope, type, meansDeleted(scope, type, content) ? null : content, 'initial', at);
       }
       for (const type of Array.isArray(deleted) ? deleted : []) {
         if (typeof type !== 'string' || seen.has(type)) continue;
@@ -445,14 +448,20 @@ export class HistoryStore {
       if ('write' in item) {
         const { write } = item;
         const key = entryKey(write.scope, write.type);
-        const { hash, size } = fingerprint(write.content);
+        // What the server holds after a successful write, in the fold's terms (room `m.tag`
+        // without tags is a deletion), so the sync's echo compares equal.
+        const content =
+          write.outcome === 'ok' && write.content && meansDeleted(write.scope, write.type, write.content)
+            ? null
+            : write.content;
+        const { hash, size } = fingerprint(content);
         // A failed write never reached the server: stored, but never the entry's latest version.
         if (write.outcome === 'ok') this.remember(key, hash, scopeKey(write.scope), write.type);
         const info: HistoryWrite =
           write.outcome === 'ok'
             ? { action: write.action, outcome: 'ok', method: write.method }
             : { action: write.action, outcome: 'failed', error: write.error };
-        out.push({ key, at: write.at, source: 'this-app', content: write.content, hash, size, write: info });
+        out.push({ key, at: write.at, source: 'this-app', content, hash, size, write: info });
         continue;
       }
       for (const event of item.batch) {
@@ -467,7 +476,7 @@ export class HistoryStore {
             observe(
               event.scope,
               event.type,
-              isEmptyContent(event.content) ? null : event.content,
+              meansDeleted(event.scope, event.type, event.content) ? null : event.content,
               'live',
               item.at,
             );

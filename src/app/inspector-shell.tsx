@@ -130,7 +130,7 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         </Banner>
       ) : null}
       <ErrorBoundary area="The account data view">
-        <AccountDataView client={client} pending={pending} onWrite={recordWrite} />
+        <AccountDataView client={client} pending={pending} onWrite={recordWrite} history={history} />
       </ErrorBoundary>
     </div>
   );

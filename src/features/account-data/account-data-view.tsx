@@ -23,6 +23,10 @@ import {
   type InspectorStore,
 } from './inspector-store.tsx';
 import { DetailPane } from './detail-pane.tsx';
+import { ActivityPane } from './activity-pane.tsx';
+import { parseDeepLink } from './deep-link.ts';
+import { useDeepLinkSync } from './use-deep-link.ts';
+import { HistoryReaderContext, useHistoryUpdates, type HistoryReader } from './use-history.ts';
 import { NewEntryDialog } from './new-entry-dialog.tsx';
 import { useSetAccountData } from './mutations.ts';
 import type { PendingWrites } from './pending-writes.ts';
@@ -38,6 +42,8 @@ export type AccountDataViewProps = {
   pending: PendingWrites;
   /** Told about every settled write of this view (the app passes the change history's recorder). */
   onWrite?: WriteObserver | undefined;
+  /** The change history (History tab, Activity view); absent: none is kept. */
+  history?: HistoryReader | undefined;
 };
 
 /** Room `m.tag`, which Synapse builds from the tags table (docs/protocol.md §2). */
@@ -45,7 +51,10 @@ const isRoomTag = (row: { scope: AccountDataScope; entry: { type: string } }) =>
   row.scope.kind === 'room' && row.entry.type === M_TAG;
 
 export function AccountDataView(props: AccountDataViewProps) {
-  const [store] = useState<InspectorStore>(createInspectorStore);
+  // A deep link in the address bar (#/entry?…, #/activity) opens that view right away.
+  const [store] = useState<InspectorStore>(() => createInspectorStore(parseDeepLink(window.location.hash)));
+  useDeepLinkSync(store);
+  useHistoryUpdates(props.history, props.client.userId);
   const [draftsDb] = useState(() => new DraftsDb());
   useEffect(() => {
     let isCurrent = true;
@@ -64,7 +73,9 @@ export function AccountDataView(props: AccountDataViewProps) {
   }, [draftsDb, props.client.userId, store]);
   return (
     <InspectorStoreContext value={store}>
-      <Inspector {...props} draftsDb={draftsDb} />
+      <HistoryReaderContext value={props.history}>
+        <Inspector {...props} draftsDb={draftsDb} />
+      </HistoryReaderContext>
     </InspectorStoreContext>
   );
 }
@@ -87,8 +98,9 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
     staleTime: 60_000,
   }).data;
 
-  const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys } = useInspector(
+  const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys, mainView } = useInspector(
     useShallow((s) => ({
+      mainView: s.mainView,
       selectedId: s.selectedId,
       openId: s.openId,
       expanded: s.expanded,
@@ -224,10 +236,19 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
             type="button"
             className="button button--tertiary"
             onClick={actions.paneClosed}
-            disabled={openId === null}
+            disabled={openId === null && mainView === 'detail'}
             title="Close the open entry and show the overview"
           >
             Overview
+          </button>
+          <button
+            type="button"
+            className="button button--tertiary"
+            onClick={actions.activityOpened}
+            aria-pressed={mainView === 'activity'}
+            title="Every change across all scopes, newest first"
+          >
+            Activity
           </button>
         </div>
         <div className="inspector__toggles">
@@ -260,19 +281,23 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
         ) : null}
       </aside>
       <main className="inspector__main">
-        <ErrorBoundary area="The entry pane" resetKey={openId}>
-          <DetailPane
-            selection={selected}
-            client={client}
-            pending={pending}
-            draftsDb={draftsDb}
-            global={global}
-            rooms={rooms}
-            roomCount={rooms?.order.length}
-            roomsComplete={rooms?.isComplete ?? false}
-            accountDataDelete={accountDataDelete}
-            onWrite={onWrite}
-          />
+        <ErrorBoundary area="The entry pane" resetKey={`${mainView}:${openId ?? ''}`}>
+          {mainView === 'activity' ? (
+            <ActivityPane userId={userId} rooms={rooms} />
+          ) : (
+            <DetailPane
+              selection={selected}
+              client={client}
+              pending={pending}
+              draftsDb={draftsDb}
+              global={global}
+              rooms={rooms}
+              roomCount={rooms?.order.length}
+              roomsComplete={rooms?.isComplete ?? false}
+              accountDataDelete={accountDataDelete}
+              onWrite={onWrite}
+            />
+          )}
         </ErrorBoundary>
       </main>
       {isNewEntryOpen ? (

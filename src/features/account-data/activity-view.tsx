@@ -4,7 +4,7 @@
  * store notifies after each flush and the list is read again. Presentational; data comes from
  * `use-history.ts`.
  */
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { parseEntryKey } from '../../matrix/entry-key.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
@@ -26,6 +26,8 @@ export type ActivityViewProps = {
   onOpen: (entry: string, versionId: number) => void;
   /** A room's display name, for room-scope rows. */
   roomName: (roomId: string) => string | undefined;
+  /** Extra controls beside the filters (export). */
+  toolbar?: ReactNode;
 };
 
 function describeScope(entry: string, roomName: (roomId: string) => string | undefined): string {
@@ -79,6 +81,7 @@ export function ActivityView(props: ActivityViewProps) {
             props.onFilterChange({ ...filter, type: e.target.value === '' ? undefined : e.target.value });
           }}
         />
+        {props.toolbar ? <span className="activity__toolbar">{props.toolbar}</span> : null}
       </div>
       {!props.isAvailable ? (
         <EmptyState title="No history in this browser">

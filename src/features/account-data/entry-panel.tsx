@@ -6,6 +6,8 @@
  * banners in `entry-banners.tsx`, the confirmations in `entry-dialogs.tsx`.
  */
 import { useMemo, useRef, useState } from 'react';
+import { EntryHistory } from './entry-history.tsx';
+import { EntryTabs, useTabIds } from './entry-tabs.tsx';
 import type { MatrixClient } from '../../matrix/client.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { isSecretType, writeRoute } from '../../matrix/known-types.ts';
@@ -62,6 +64,8 @@ function EntryPanelInner({
   const key = scopeKey(scope);
   const rowKey = entryKey(scope, entry.type);
   const isRevealed = useInspector((s) => s.revealed.has(rowKey));
+  const tab = useInspector((s) => s.entryTab);
+  const tabIds = useTabIds();
 
   const editor = useRef<JsonEditorHandle>(null);
   const draft = useEntryDraft({ userId: client.userId, draftsDb, scopeKey: key, entry, editor });
@@ -182,105 +186,137 @@ function EntryPanelInner({
         deletionModel={model}
       />
 
-      <EntryBanners
-        entry={entry}
-        route={route}
-        deletionModel={model}
-        draft={draft}
-        onRestore={beginRestore}
-        onShowDiff={() => {
-          setDialog({ kind: 'conflict-diff', draftText: editor.current?.getText() ?? '' });
-        }}
-        writeError={writeError}
-        onWriteErrorDismissed={() => {
-          setWriteError(null);
-        }}
-        notice={notice}
-        onNoticeDismissed={() => {
-          setNotice(null);
-        }}
-      />
+      <EntryTabs type={entry.type} tab={tab} onChange={actions.entryTabChanged} ids={tabIds} />
 
-      <div className="entry-panel__editor">
-        {isSecret && !isRevealed ? (
-          <div className="secret-mask">
-            <p>
-              <strong>Hidden.</strong> {entry.type} holds encryption secrets or their metadata. Showing it is
-              safe, but copying or changing it can break encryption for this account.
-            </p>
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => {
-                actions.secretRevealed(rowKey);
-              }}
-            >
-              Reveal
-            </button>
-          </div>
-        ) : (
-          <JsonEditor
-            ref={editor}
-            documentUri={documentUri}
-            {...draft.editorProps}
-            readOnly={isReadOnly || (entry.isDeleted && !isDirty)}
-            ariaLabel={`Content of ${entry.type}`}
-            height="100%"
-            onValidation={setValidation}
-          />
-        )}
-      </div>
-
-      <ValidationSummary validation={validation} />
-
-      <footer className="entry-panel__actions">
-        {isSecret && isRevealed ? (
-          <button type="button" className="button button--tertiary" onClick={hideSecret}>
-            Hide
-          </button>
-        ) : null}
-        {!isSecret || isRevealed ? (
-          <>
-            <button
-              type="button"
-              className="button button--tertiary"
-              disabled={isReadOnly || (entry.isDeleted && !isDirty)}
-              onClick={() => {
-                if (editor.current?.format() === false)
-                  setWriteError('Fix the JSON syntax before formatting.');
-              }}
-            >
-              Format
-            </button>
-            <button type="button" className="button button--tertiary" onClick={copyText}>
-              Copy JSON
-            </button>
-          </>
-        ) : null}
-        <span className="spacer" />
-        <button
-          type="button"
-          className="button button--secondary"
-          disabled={!isDirty || isBusy}
-          onClick={draft.discardMine}
-        >
-          Revert
-        </button>
-        <button
-          type="button"
-          className="button button--danger"
-          disabled={isReadOnly || entry.isDeleted || isBusy}
-          onClick={() => {
-            setWriteError(null);
-            setDialog({ kind: 'delete' });
+      <div
+        role="tabpanel"
+        id={tabIds.contentPanel}
+        aria-labelledby={tabIds.contentTab}
+        hidden={tab !== 'content'}
+        className="entry-panel__tabpanel"
+      >
+        <EntryBanners
+          entry={entry}
+          route={route}
+          deletionModel={model}
+          draft={draft}
+          onRestore={beginRestore}
+          onShowDiff={() => {
+            setDialog({ kind: 'conflict-diff', draftText: editor.current?.getText() ?? '' });
           }}
+          writeError={writeError}
+          onWriteErrorDismissed={() => {
+            setWriteError(null);
+          }}
+          notice={notice}
+          onNoticeDismissed={() => {
+            setNotice(null);
+          }}
+        />
+
+        <div className="entry-panel__editor">
+          {isSecret && !isRevealed ? (
+            <div className="secret-mask">
+              <p>
+                <strong>Hidden.</strong> {entry.type} holds encryption secrets or their metadata. Showing it
+                is safe, but copying or changing it can break encryption for this account.
+              </p>
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => {
+                  actions.secretRevealed(rowKey);
+                }}
+              >
+                Reveal
+              </button>
+            </div>
+          ) : (
+            <JsonEditor
+              ref={editor}
+              documentUri={documentUri}
+              {...draft.editorProps}
+              readOnly={isReadOnly || (entry.isDeleted && !isDirty)}
+              ariaLabel={`Content of ${entry.type}`}
+              height="100%"
+              onValidation={setValidation}
+            />
+          )}
+        </div>
+
+        <ValidationSummary validation={validation} />
+
+        <footer className="entry-panel__actions">
+          {isSecret && isRevealed ? (
+            <button type="button" className="button button--tertiary" onClick={hideSecret}>
+              Hide
+            </button>
+          ) : null}
+          {!isSecret || isRevealed ? (
+            <>
+              <button
+                type="button"
+                className="button button--tertiary"
+                disabled={isReadOnly || (entry.isDeleted && !isDirty)}
+                onClick={() => {
+                  if (editor.current?.format() === false)
+                    setWriteError('Fix the JSON syntax before formatting.');
+                }}
+              >
+                Format
+              </button>
+              <button type="button" className="button button--tertiary" onClick={copyText}>
+                Copy JSON
+              </button>
+            </>
+          ) : null}
+          <span className="spacer" />
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={!isDirty || isBusy}
+            onClick={draft.discardMine}
+          >
+            Revert
+          </button>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={isReadOnly || entry.isDeleted || isBusy}
+            onClick={() => {
+              setWriteError(null);
+              setDialog({ kind: 'delete' });
+            }}
+          >
+            Delete
+          </button>
+          <button type="button" className="button button--primary" disabled={!canSave} onClick={beginSave}>
+            {setMutation.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </footer>
+      </div>
+      {tab === 'history' ? (
+        <div
+          role="tabpanel"
+          id={tabIds.historyPanel}
+          aria-labelledby={tabIds.historyTab}
+          className="entry-panel__tabpanel entry-panel__tabpanel--history"
         >
-          Delete
-        </button>
-        <button type="button" className="button button--primary" disabled={!canSave} onClick={beginSave}>
-          {setMutation.isPending ? 'Saving…' : 'Save'}
-        </button>
-      </footer>
+          <EntryHistory
+            userId={client.userId}
+            scope={scope}
+            type={entry.type}
+            onRestore={
+              isReadOnly
+                ? undefined
+                : (content: JsonObject) => {
+                    setWriteError(null);
+                    setDialog({ kind: 'save', content, originalText: entry.text, isRestore: true });
+                  }
+            }
+          />
+        </div>
+      ) : null}
 
       <EntryDialogs
         dialog={dialog}

@@ -6,9 +6,11 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import { GROUP_IDS } from './tree-model.ts';
-import { ROW_PREFIX } from './row-ids.ts';
+import { entryRowId, roomRowId, ROW_PREFIX } from './row-ids.ts';
+import type { ActivityFilter } from './activity-view.tsx';
+import type { DeepLink } from './deep-link.ts';
 import type { Draft } from './drafts-db.ts';
-import { entryKeyIn, type EntryKey } from '../../matrix/entry-key.ts';
+import { entryKeyIn, parseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
 
 export type InspectorState = {
   /** The tree's selected row. */
@@ -26,6 +28,15 @@ export type InspectorState = {
   /** Unsaved drafts, by entry key. Loaded from IndexedDB at start, kept in step with it. */
   drafts: Readonly<Record<EntryKey, Draft>>;
   isNewEntryOpen: boolean;
+  /** The main area: the detail pane (entry, room, device, Overview) or the Activity view. */
+  mainView: 'detail' | 'activity';
+  /** The open entry's tab. */
+  entryTab: 'content' | 'history';
+  /** History tab: the version on the right of the diff (newest when undefined). */
+  historyVersion: number | undefined;
+  /** History tab: the version on the left (the one before when undefined). */
+  historyCompare: number | undefined;
+  activityFilter: ActivityFilter;
   actions: {
     rowSelected: (id: string) => void;
     /** Back to the Overview. */
@@ -40,18 +51,90 @@ export type InspectorState = {
     draftDiscarded: (scopeKey: string, type: string) => void;
     newEntryOpened: () => void;
     newEntryClosed: () => void;
+    entryTabChanged: (tab: 'content' | 'history') => void;
+    historyVersionSelected: (id: number) => void;
+    historyCompareSelected: (id: number | undefined) => void;
+    activityOpened: () => void;
+    activityFilterChanged: (filter: ActivityFilter) => void;
+    /** Opens what a deep link names (or the Overview for none); see `deep-link.ts`. */
+    deepLinkOpened: (link: DeepLink | null) => void;
   };
 };
+
+/** The part of the state a deep link names. */
+export function deepLinkOf(state: InspectorState): DeepLink | null {
+  if (state.mainView === 'activity') {
+    return {
+      view: 'activity',
+      ...(state.activityFilter.kind ? { kind: state.activityFilter.kind } : {}),
+      ...(state.activityFilter.type ? { type: state.activityFilter.type } : {}),
+    };
+  }
+  if (!state.openId?.startsWith(ROW_PREFIX.entry)) return null;
+  let ref;
+  try {
+    ref = parseEntryKey(state.openId.slice(ROW_PREFIX.entry.length));
+  } catch {
+    return null;
+  }
+  return {
+    view: 'entry',
+    ref,
+    tab: state.entryTab,
+    ...(state.entryTab === 'history' && state.historyVersion !== undefined
+      ? { version: state.historyVersion }
+      : {}),
+  };
+}
+
+/** The state a deep link opens; the entry's ancestors in the tree are expanded so it can be seen. */
+function stateOf(link: DeepLink | null, expanded: ReadonlySet<string>): Partial<InspectorState> {
+  const reset = { historyVersion: undefined, historyCompare: undefined, entryTab: 'content' as const };
+  if (!link) return { ...reset, mainView: 'detail', openId: null };
+  if (link.view === 'activity') {
+    return {
+      ...reset,
+      mainView: 'activity',
+      activityFilter: {
+        ...(link.kind ? { kind: link.kind } : {}),
+        ...(link.type ? { type: link.type } : {}),
+      },
+    };
+  }
+  const id = entryRowId(link.ref.scope, link.ref.type);
+  const { scope } = link.ref;
+  const ancestors =
+    scope.kind === 'global'
+      ? [GROUP_IDS.global]
+      : scope.kind === 'room'
+        ? [GROUP_IDS.rooms, roomRowId(scope.roomId)]
+        : [GROUP_IDS.devices];
+  return {
+    ...reset,
+    mainView: 'detail',
+    openId: id,
+    selectedId: id,
+    entryTab: link.tab,
+    historyVersion: link.version,
+    expanded: new Set([...expanded, ...ancestors]),
+  };
+}
 
 /** Entry, room and device rows open in the detail pane; groups and messages do not. */
 function isOpenable(id: string): boolean {
   return Object.values(ROW_PREFIX).some((prefix) => id.startsWith(prefix));
 }
 
-export function createInspectorStore() {
+export function createInspectorStore(link: DeepLink | null = null) {
   return createStore<InspectorState>()((set) => ({
     selectedId: null,
     openId: null,
+    mainView: 'detail',
+    entryTab: 'content',
+    historyVersion: undefined,
+    historyCompare: undefined,
+    activityFilter: {},
+    ...stateOf(link, new Set([GROUP_IDS.global])),
     expanded: new Set([GROUP_IDS.global]),
     filter: '',
     revealed: new Set(),
@@ -59,10 +142,42 @@ export function createInspectorStore() {
     isNewEntryOpen: false,
     actions: {
       rowSelected: (id) => {
-        set(isOpenable(id) ? { selectedId: id, openId: id } : { selectedId: id });
+        set((s) => {
+          if (!isOpenable(id)) return { selectedId: id };
+          // Opening another entry starts on its content; re-selecting the open one keeps the tab.
+          const isSame = id === s.openId && s.mainView === 'detail';
+          return isSame
+            ? { selectedId: id }
+            : {
+                selectedId: id,
+                openId: id,
+                mainView: 'detail',
+                entryTab: 'content',
+                historyVersion: undefined,
+                historyCompare: undefined,
+              };
+        });
       },
       paneClosed: () => {
-        set({ openId: null });
+        set({ openId: null, mainView: 'detail' });
+      },
+      entryTabChanged: (entryTab) => {
+        set({ entryTab });
+      },
+      historyVersionSelected: (historyVersion) => {
+        set({ historyVersion, historyCompare: undefined });
+      },
+      historyCompareSelected: (historyCompare) => {
+        set({ historyCompare });
+      },
+      activityOpened: () => {
+        set({ mainView: 'activity' });
+      },
+      activityFilterChanged: (activityFilter) => {
+        set({ activityFilter });
+      },
+      deepLinkOpened: (next) => {
+        set((s) => stateOf(next, s.expanded));
       },
       rowToggled: (id, expanded) => {
         set((s) => {

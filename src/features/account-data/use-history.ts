@@ -4,7 +4,7 @@
  * hooks read through TanStack Query and re-read when notified, so a change by another client shows
  * up here as soon as it is stored.
  */
-import { useEffect } from 'react';
+import { createContext, useContext, useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { parseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
 import type { ActivityFilter, ActivityRow } from './activity-view.tsx';
@@ -19,6 +19,44 @@ export interface HistoryReader {
     limit: number;
   }): Promise<readonly ActivityRow[]>;
   subscribe(listener: () => void): () => void;
+  /** A JSON-serialisable export (no tokens; secret contents redacted unless asked). */
+  exportJson(options: { entry?: EntryKey; includeSecrets: boolean }): Promise<unknown>;
+}
+
+/** The signed-in user's history, provided by the account-data view (absent: no history kept). */
+export const HistoryReaderContext = createContext<HistoryReader | undefined>(undefined);
+
+/** The history reader of the signed-in user, if any. */
+export function useHistoryReader(): HistoryReader | undefined {
+  return useContext(HistoryReaderContext);
+}
+
+/** Saves an export as a JSON file through the browser's download. */
+export async function downloadHistory(
+  reader: HistoryReader,
+  options: { entry?: EntryKey; includeSecrets: boolean; fileName: string },
+): Promise<void> {
+  const data = await reader.exportJson({
+    ...(options.entry ? { entry: options.entry } : {}),
+    includeSecrets: options.includeSecrets,
+  });
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = options.fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Give the browser a moment to start the download before the URL goes.
+  window.setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}
+
+/** A file name for an export: no secrets, just who and when. */
+export function exportFileName(userId: string, what: string, now = new Date()): string {
+  const who = userId.replace(/^@/, '').replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `account-data-history-${who}-${what.replace(/[^A-Za-z0-9._-]+/g, '_')}-${now.toISOString().slice(0, 10)}.json`;
 }
 
 /** How many changes the Activity view reads at once. */

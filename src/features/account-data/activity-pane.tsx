@@ -1,0 +1,66 @@
+/**
+ * The Activity view wired to the history store and the inspector store: filter state lives in the
+ * store (so deep links carry it), a row opens the entry's History tab at that version, and the
+ * whole history can be exported.
+ */
+import { useId, useState } from 'react';
+import { parseEntryKey } from '../../matrix/entry-key.ts';
+import { ActivityView } from './activity-view.tsx';
+import { useInspector } from './inspector-store.tsx';
+import type { RoomsData } from './model.ts';
+import { downloadHistory, exportFileName, useActivity, useHistoryReader } from './use-history.ts';
+
+export function ActivityPane({ userId, rooms }: { userId: string; rooms: RoomsData | undefined }) {
+  const reader = useHistoryReader();
+  const filter = useInspector((s) => s.activityFilter);
+  const actions = useInspector((s) => s.actions);
+  const rows = useActivity(reader, userId, filter);
+  const [includeSecrets, setIncludeSecrets] = useState(false);
+  const secretsId = useId();
+  return (
+    <ActivityView
+      rows={rows}
+      isAvailable={reader?.isAvailable ?? false}
+      filter={filter}
+      onFilterChange={actions.activityFilterChanged}
+      onOpen={(entry, versionId) => {
+        try {
+          const { scope, type } = parseEntryKey(entry);
+          actions.deepLinkOpened({
+            view: 'entry',
+            ref: { scope, type },
+            tab: 'history',
+            version: versionId,
+          });
+        } catch {
+          // A corrupt record names no entry; nothing to open.
+        }
+      }}
+      roomName={(roomId) => rooms?.byId.get(roomId)?.info.name}
+      toolbar={
+        reader?.isAvailable ? (
+          <>
+            <input
+              id={secretsId}
+              type="checkbox"
+              checked={includeSecrets}
+              onChange={(e) => {
+                setIncludeSecrets(e.target.checked);
+              }}
+            />
+            <label htmlFor={secretsId}>Include secrets</label>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                void downloadHistory(reader, { includeSecrets, fileName: exportFileName(userId, 'all') });
+              }}
+            >
+              Export all history
+            </button>
+          </>
+        ) : null
+      }
+    />
+  );
+}

@@ -143,6 +143,36 @@ test.describe('history', () => {
     ).toHaveAccessibleName(/^Show version \d+$/);
   });
 
+  test('a lower "versions kept per entry" drops the oldest versions, and is remembered', async ({
+    page,
+    user,
+  }) => {
+    await putAccountData(user, 'org.example.bounded', { v: 0 });
+    const inspector = await signIn(page, user);
+    const other = await loginAsNewDevice(user);
+    await inspector.button('Activity').click();
+    const activity = page.getByRole('region', { name: 'Activity' });
+    await activity.getByText('History settings').click();
+    const perEntry = activity.getByRole('spinbutton', { name: 'Versions kept per entry' });
+    await perEntry.fill('2');
+    await activity.getByRole('button', { name: 'Apply' }).click();
+    await expect(activity.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    for (const v of [1, 2, 3]) {
+      await putAccountData(other, 'org.example.bounded', { v });
+      await expect(activity.getByRole('button', { name: /org\.example\.bounded/ })).toHaveCount(
+        Math.min(v, 2),
+      );
+    }
+    await openHistory(page, inspector, 'org.example.bounded');
+    await expect(versionRows(page, 'org.example.bounded')).toHaveCount(2);
+    await expect(diffOf(page, 'org.example.bounded')).toContainText('"v": 3');
+    await page.reload();
+    await inspector.waitLive();
+    await inspector.button('Activity').click();
+    await page.getByText('History settings').click();
+    await expect(page.getByRole('spinbutton', { name: 'Versions kept per entry' })).toHaveValue('2');
+  });
+
   test('exports one entry’s history or everything as JSON, secrets redacted unless chosen', async ({
     page,
     user,

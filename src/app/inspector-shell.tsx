@@ -12,6 +12,7 @@ import type { ServerCapabilities, Session } from '../matrix/types.ts';
 import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
 import { HistoryStore } from '../features/account-data/history/history-store.ts';
+import { readHistoryLimits } from '../features/account-data/history/history-limits.ts';
 import type { WriteEvent } from '../features/account-data/write-events.ts';
 import { LocalDb } from '../lib/local-db.ts';
 import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
@@ -44,7 +45,9 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
   );
   const [pending] = useState(() => new PendingWrites());
   // One per session; it writes off the render path (docs/architecture.md "Sync → state").
-  const [history] = useState(() => new HistoryStore(new LocalDb(), session.userId));
+  const [history] = useState(
+    () => new HistoryStore(new LocalDb(), session.userId, { limits: readHistoryLimits(session.userId) }),
+  );
   const recordWrite = useCallback(
     (event: WriteEvent) => {
       history.recordWrite(event);

@@ -6,6 +6,8 @@
 import { useId, useState } from 'react';
 import { parseEntryKey } from '../../matrix/entry-key.ts';
 import { ActivityView } from './activity-view.tsx';
+import { HistorySettings } from './history-settings.tsx';
+import { saveHistoryLimits } from './history/history-limits.ts';
 import { useInspector } from './inspector-store.tsx';
 import type { RoomsData } from './model.ts';
 import { downloadHistory, exportFileName, useActivity, useHistoryReader } from './use-history.ts';
@@ -40,6 +42,13 @@ export function ActivityPane({ userId, rooms }: { userId: string; rooms: RoomsDa
       toolbar={
         reader?.isAvailable ? (
           <>
+            <HistorySettings
+              limits={reader.limits}
+              onChange={(limits) => {
+                reader.setLimits(limits);
+                saveHistoryLimits(userId, limits);
+              }}
+            />
             <input
               id={secretsId}
               type="checkbox"

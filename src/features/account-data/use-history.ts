@@ -19,6 +19,9 @@ export interface HistoryReader {
     limit: number;
   }): Promise<readonly ActivityRow[]>;
   subscribe(listener: () => void): () => void;
+  /** How much history is kept; the user can change it. */
+  readonly limits: Readonly<{ maxVersionsPerEntry: number; maxBytesPerAccount: number }>;
+  setLimits(limits: { maxVersionsPerEntry: number; maxBytesPerAccount: number }): void;
   /** A JSON-serialisable export (no tokens; secret contents redacted unless asked). */
   exportJson(options: { entry?: EntryKey; includeSecrets: boolean }): Promise<unknown>;
 }

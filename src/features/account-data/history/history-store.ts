@@ -1,7 +1,10 @@
 /**
  * The change history of one account: every version of every account-data entry the app observes —
  * the initial snapshot, each live change, each own write with its outcome — in IndexedDB
- * (`src/lib/local-db.ts`, stores `history`, `historyLatest`, `historyTotals`).
+ * (`src/lib/local-db.ts`, stores `history`, `historyLatest`, `historyTotals`). This module is the
+ * store's public face (recording, scheduling, reads, availability); the flush's work lives in
+ * `history-flush.ts`, the export's shape and redaction in `history-export.ts`, the bounds in
+ * `history-limits.ts`, the session's picture of what is stored in `known-versions.ts`.
  *
  *   sync bridge onBatch ──recordBatch──▶ queue ──(scheduled flush)──▶ one readwrite transaction:
  *   mutations' WriteObserver ─recordWrite─┘        fingerprint,         add versions, evict, update
@@ -27,38 +30,18 @@
  *   (`isAvailable`), drops what it queued and answers queries with nothing.
  */
 import type { IDBPDatabase } from 'idb';
-import type {
-  LocalDb,
-  HistoryLatestRecord,
-  HistoryRecord,
-  HistorySource,
-  HistoryWrite,
-  LocalDbSchema,
-} from '../../../lib/local-db.ts';
-import { entryKey, parseEntryKey, scopeKey, type EntryKey } from '../../../matrix/entry-key.ts';
-import { meansDeleted } from '../../../matrix/account-data-fold.ts';
-import { isRecord } from '../../../matrix/json.ts';
-import { isSecretType } from '../../../matrix/known-types.ts';
-import type { AccountDataScope, JsonObject, SyncEvent } from '../../../matrix/types.ts';
+import type { LocalDb, HistorySource, LocalDbSchema } from '../../../lib/local-db.ts';
+import { parseEntryKey, type EntryKey } from '../../../matrix/entry-key.ts';
+import type { AccountDataScope, SyncEvent } from '../../../matrix/types.ts';
 import type { WriteEvent } from '../write-events.ts';
-import { fingerprint } from './fingerprint.ts';
-import { storedSize, toLatest, toVersion, type HistoryVersion } from './history-records.ts';
+import { historyExport, type ExportedVersion, type HistoryExport } from './history-export.ts';
+import { loadKnown, prepare, write, type QueueItem } from './history-flush.ts';
+import { DEFAULT_HISTORY_LIMITS, checkedLimits, type HistoryLimits } from './history-limits.ts';
+import { toVersion, type HistoryVersion } from './history-records.ts';
+import { KnownVersions } from './known-versions.ts';
 
-export type { HistoryVersion };
-
-/** How much history an account keeps. */
-export type HistoryLimits = {
-  /** Versions kept per entry; older ones are dropped first. */
-  maxVersionsPerEntry: number;
-  /** Content bytes (UTF-8 compact JSON) kept per account; the account's oldest versions go first. */
-  maxBytesPerAccount: number;
-};
-
-/** 50 versions per entry, 50 MB per account (issue #8). */
-export const DEFAULT_HISTORY_LIMITS: Readonly<HistoryLimits> = Object.freeze({
-  maxVersionsPerEntry: 50,
-  maxBytesPerAccount: 50 * 1024 * 1024,
-});
+export type { ExportedVersion, HistoryExport, HistoryLimits, HistoryVersion };
+export { DEFAULT_HISTORY_LIMITS };
 
 /** A query of changes across the account. */
 export type ActivityQuery = {
@@ -72,35 +55,6 @@ export type ActivityQuery = {
   beforeId?: number;
 };
 
-/** One version in an export: plain JSON, scope and type spelled out. */
-export type ExportedVersion = {
-  id: number;
-  scope: AccountDataScope;
-  type: string;
-  /** Epoch ms, and the same as ISO 8601. */
-  at: number;
-  time: string;
-  source: HistorySource;
-  /** Absent when {@link ExportedVersion.redacted}; `null` when deleted. */
-  content?: JsonObject | null;
-  /** The content held a secret and the export was made without secrets. */
-  redacted?: true;
-  size: number;
-  write?: HistoryWrite;
-};
-
-/** What {@link HistoryStore.exportJson} returns: JSON-serialisable, no tokens. */
-export type HistoryExport = {
-  format: 'account-data-inspector/history';
-  formatVersion: 1;
-  account: string;
-  exportedAt: string;
-  /** Whether secret-holding contents are included (else they are redacted). */
-  includesSecrets: boolean;
-  /** Oldest first. */
-  versions: ExportedVersion[];
-};
-
 /** Runs the flush later; returns nothing (the store never cancels a scheduled flush). */
 export type FlushScheduler = (run: () => void) => void;
 
@@ -112,41 +66,9 @@ export type HistoryStoreOptions = {
   openTimeoutMs?: number;
 };
 
-type NewRecord = Omit<HistoryRecord, 'id'> & { id?: number };
-
-/** One observed version waiting for the flush's transaction. */
-type Candidate = {
-  key: EntryKey;
-  at: number;
-  source: HistorySource;
-  content: JsonObject | null;
-  hash: number;
-  size: number;
-  write?: HistoryWrite;
-};
-
-/** An entry's bookkeeping inside one flush. */
-type EntryBook = {
-  key: string;
-  hash: number | undefined;
-  count: number;
-  last: { id?: number; source: HistorySource; at: number; pending?: NewRecord } | undefined;
-  isDirty: boolean;
-};
-
-type QueueItem = { batch: readonly SyncEvent[]; at: number } | { write: WriteEvent };
-
-/**
- * If the sync delivers our own write before the write's reply arrives, the version stored as `live`
- * was ours: a successful write with the same content within this window relabels it.
- */
-const ECHO_WINDOW_MS = 15_000;
 /** Batches and writes waiting for a flush beyond which the database is taken to be stuck. */
 const MAX_QUEUED = 10_000;
-/** Above this many entries in one flush, their bookkeeping is read in one `getAll`. */
-const READ_ALL_ABOVE = 200;
 const DEFAULT_ACTIVITY_SOURCES: readonly HistorySource[] = ['live', 'this-app'];
-const STORES = ['history', 'historyLatest', 'historyTotals'] as const;
 
 /** The history of one account (user ID). Create one per session and pass it in. */
 export class HistoryStore {
@@ -161,10 +83,8 @@ export class HistoryStore {
   private needsFullEviction = false;
   private available = true;
   private isLoaded = false;
-  /** Entry → hash of its latest server version (a pre-filter; the transaction checks again). */
-  private readonly known = new Map<string, number>();
-  /** Scope key → types with a known version (to notice types missing from a snapshot). */
-  private readonly typesByScope = new Map<string, Set<string>>();
+  /** The latest version of each entry, as far as this session knows (the transaction checks again). */
+  private readonly known = new KnownVersions();
   private readonly listeners = new Set<() => void>();
 
   constructor(db: LocalDb, account: string, options: HistoryStoreOptions = {}) {
@@ -298,14 +218,7 @@ export class HistoryStore {
         }
       }
     }
-    return {
-      format: 'account-data-inspector/history',
-      formatVersion: 1,
-      account: this.account,
-      exportedAt: new Date().toISOString(),
-      includesSecrets: options.includeSecrets,
-      versions: versions.map((version) => exported(version, options.includeSecrets)),
-    };
+    return historyExport(this.account, versions, options.includeSecrets);
   }
 
   private enqueue(item: QueueItem): void {
@@ -371,289 +284,23 @@ export class HistoryStore {
     if (items.length === 0 && !fullEviction) return;
     try {
       const db = await this.open();
-      if (!this.isLoaded) await this.load(db);
-      const candidates = this.prepare(items);
+      if (!this.isLoaded) {
+        await loadKnown(db, this.account, this.known);
+        this.isLoaded = true;
+      }
+      const candidates = prepare(items, this.known);
       if (candidates.length === 0 && !fullEviction) return;
-      if (await this.write(db, candidates, fullEviction)) this.notify();
+      const job = {
+        account: this.account,
+        limits: this.limitsNow,
+        candidates,
+        fullEviction,
+        known: this.known,
+      };
+      if (await write(db, job)) this.notify();
     } catch (error) {
       this.fail(error);
     }
-  }
-
-  /** Loads the latest hash of every entry of the account, once per session. */
-  private async load(db: IDBPDatabase<LocalDbSchema>): Promise<void> {
-    const records = await db.getAll('historyLatest', accountRange(this.account));
-    for (const value of records) {
-      const latest = toLatest(value, this.account);
-      if (latest?.hash !== undefined) this.remember(latest.entry, latest.hash);
-    }
-    this.isLoaded = true;
-  }
-
-  private remember(key: string, hash: number, scope?: string, type?: string): void {
-    if (!this.known.has(key)) {
-      if (scope === undefined || type === undefined) {
-        const ref = parseEntryKey(key);
-        scope = scopeKey(ref.scope);
-        type = ref.type;
-      }
-      let types = this.typesByScope.get(scope);
-      if (!types) this.typesByScope.set(scope, (types = new Set()));
-      types.add(type);
-    }
-    this.known.set(key, hash);
-  }
-
-  /** Turns the queue into candidate versions, skipping those equal to the latest known ones. */
-  private prepare(items: readonly QueueItem[]): Candidate[] {
-    const out: Candidate[] = [];
-    const observe = (
-      scope: AccountDataScope,
-      type: string,
-      content: JsonObject | null,
-      source: HistorySource,
-      at: number,
-    ) => {
-      const key = entryKey(scope, type);
-      const { hash, size } = fingerprint(content);
-      if (this.known.get(key) === hash) return;
-      this.remember(key, hash, scopeKey(scope), type);
-      out.push({ key, at, source, content, hash, size });
-    };
-    const snapshot = (
-      scope: AccountDataScope,
-      data: Record<string, JsonObject>,
-      deleted: unknown,
-      at: number,
-    ) => {
-      const seen = new Set<string>();
-      for (const [type, content] of Object.entries(data)) {
-        seen.add(type);
-        observe(scope, type, meansDeleted(scope, type, content) ? null : content, 'initial', at);
-      }
-      for (const type of Array.isArray(deleted) ? deleted : []) {
-        if (typeof type !== 'string' || seen.has(type)) continue;
-        seen.add(type);
-        observe(scope, type, null, 'initial', at);
-      }
-      // A type we knew that the snapshot lacks was deleted while we were not looking.
-      const knownTypes = this.typesByScope.get(scopeKey(scope));
-      if (!knownTypes) return;
-      for (const type of [...knownTypes]) {
-        if (!seen.has(type)) observe(scope, type, null, 'initial', at);
-      }
-    };
-
-    for (const item of items) {
-      if ('write' in item) {
-        const { write } = item;
-        const key = entryKey(write.scope, write.type);
-        // What the server holds after a successful write, in the fold's terms (room `m.tag`
-        // without tags is a deletion), so the sync's echo compares equal.
-        const content =
-          write.outcome === 'ok' && write.content && meansDeleted(write.scope, write.type, write.content)
-            ? null
-            : write.content;
-        const { hash, size } = fingerprint(content);
-        // A failed write never reached the server: stored, but never the entry's latest version.
-        if (write.outcome === 'ok') this.remember(key, hash, scopeKey(write.scope), write.type);
-        const info: HistoryWrite =
-          write.outcome === 'ok'
-            ? { action: write.action, outcome: 'ok', method: write.method }
-            : { action: write.action, outcome: 'failed', error: write.error };
-        out.push({ key, at: write.at, source: 'this-app', content, hash, size, write: info });
-        continue;
-      }
-      for (const event of item.batch) {
-        switch (event.kind) {
-          case 'global-snapshot':
-            snapshot({ kind: 'global' }, event.data, 'deleted' in event ? event.deleted : undefined, item.at);
-            break;
-          case 'room-snapshot':
-            snapshot({ kind: 'room', roomId: event.roomId }, event.data, event.deleted, item.at);
-            break;
-          case 'changed':
-            observe(
-              event.scope,
-              event.type,
-              meansDeleted(event.scope, event.type, event.content) ? null : event.content,
-              'live',
-              item.at,
-            );
-            break;
-          case 'deleted':
-            observe(event.scope, event.type, null, 'live', item.at);
-            break;
-          default:
-            break;
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The flush's one transaction. Returns whether anything stored changed. */
-  private async write(
-    db: IDBPDatabase<LocalDbSchema>,
-    candidates: readonly Candidate[],
-    fullEviction: boolean,
-  ): Promise<boolean> {
-    const { account } = this;
-    const { maxVersionsPerEntry, maxBytesPerAccount } = this.limitsNow;
-    const tx = db.transaction(STORES, 'readwrite');
-    const history = tx.objectStore('history');
-    const latestStore = tx.objectStore('historyLatest');
-    const totalsStore = tx.objectStore('historyTotals');
-
-    const books = new Map<string, EntryBook>();
-    const bookOf = (value: unknown, key: string): EntryBook => {
-      const latest = toLatest(value, account);
-      const book: EntryBook = {
-        key,
-        hash: latest?.hash,
-        count: latest?.count ?? 0,
-        last: latest?.last,
-        isDirty: false,
-      };
-      books.set(key, book);
-      return book;
-    };
-    const loadBook = async (key: string): Promise<EntryBook> =>
-      books.get(key) ?? bookOf(await latestStore.get([account, key]), key);
-
-    const keys = [...new Set(candidates.map((c) => c.key))];
-    // Many entries at once (a first sync): one read of the account's bookkeeping beats a read each.
-    const readAll = fullEviction || keys.length > READ_ALL_ABOVE;
-    const [totals, latest, everyLatest] = await Promise.all([
-      totalsStore.get(account),
-      readAll ? [] : Promise.all(keys.map((key) => latestStore.get([account, key]))),
-      readAll ? latestStore.getAll(accountRange(account)) : [],
-    ]);
-    for (const value of everyLatest) {
-      const checked = toLatest(value, account);
-      if (checked) bookOf(checked, checked.entry);
-    }
-    keys.forEach((key, i) => {
-      if (!books.has(key)) bookOf(readAll ? undefined : latest[i], key);
-    });
-    let bytes = isRecord(totals) && typeof totals.bytes === 'number' && totals.bytes > 0 ? totals.bytes : 0;
-
-    // 1. Add what changed (checked again against the stored latest: another tab may have stored it).
-    const added: NewRecord[] = [];
-    const relabelled: { id: number; write: HistoryWrite }[] = [];
-    for (const c of candidates) {
-      const book = books.get(c.key) as EntryBook;
-      const last = book.last;
-      if (c.write) {
-        const isEcho =
-          c.write.outcome === 'ok' &&
-          book.hash === c.hash &&
-          last?.source === 'live' &&
-          c.at >= last.at &&
-          c.at - last.at <= ECHO_WINDOW_MS;
-        if (isEcho) {
-          if (last.pending) {
-            last.pending.source = 'this-app';
-            last.pending.write = c.write;
-          } else if (last.id !== undefined) {
-            relabelled.push({ id: last.id, write: c.write });
-          }
-          last.source = 'this-app';
-          book.isDirty = true;
-          continue;
-        }
-      } else if (book.hash === c.hash) {
-        continue;
-      }
-      const record: NewRecord = {
-        account,
-        entry: c.key,
-        at: c.at,
-        source: c.source,
-        content: c.content,
-        size: c.size,
-      };
-      if (c.write) record.write = c.write;
-      added.push(record);
-      book.count++;
-      book.last = { source: c.source, at: c.at, pending: record };
-      if (c.write?.outcome !== 'failed') book.hash = c.hash;
-      book.isDirty = true;
-      bytes += c.size;
-    }
-    await Promise.all(
-      added.map(async (record) => {
-        record.id = await history.add(record);
-      }),
-    );
-    for (const book of books.values()) {
-      const pending = book.last?.pending;
-      if (pending) book.last = { id: pending.id as number, source: pending.source, at: pending.at };
-    }
-    for (const { id, write } of relabelled) {
-      const stored = toVersion(await history.get(id), account);
-      if (stored) await history.put({ ...stored, source: 'this-app', write });
-    }
-    let isChanged = added.length > 0 || relabelled.length > 0;
-
-    // 2. Each entry keeps its newest `maxVersionsPerEntry` versions.
-    const entryRange = (key: string) => IDBKeyRange.bound([account, key, 0], [account, key, Infinity]);
-    for (const book of books.values()) {
-      if (book.count <= maxVersionsPerEntry) continue;
-      let cursor = await history.index('byEntry').openCursor(entryRange(book.key));
-      while (cursor && book.count > maxVersionsPerEntry) {
-        bytes -= storedSize(cursor.value);
-        if (book.last?.id === cursor.primaryKey) book.last = undefined;
-        await cursor.delete();
-        book.count--;
-        cursor = await cursor.continue();
-      }
-      if (!cursor) book.count = Math.min(book.count, maxVersionsPerEntry);
-      book.isDirty = true;
-      isChanged = true;
-    }
-
-    // 3. The account keeps at most `maxBytesPerAccount`: its oldest versions go first.
-    if (bytes > maxBytesPerAccount) {
-      const range = IDBKeyRange.bound([account, 0], [account, Infinity]);
-      let cursor = await history.index('byAccount').openCursor(range);
-      while (cursor && bytes > maxBytesPerAccount) {
-        const { value, primaryKey } = cursor;
-        bytes -= storedSize(value);
-        await cursor.delete();
-        if (typeof value.entry === 'string') {
-          const book = await loadBook(value.entry);
-          book.count = Math.max(0, book.count - 1);
-          if (book.last?.id === primaryKey) book.last = undefined;
-          book.isDirty = true;
-        }
-        isChanged = true;
-        cursor = await cursor.continue();
-      }
-      if (!cursor) bytes = 0; // every version is gone; a total that said otherwise was wrong
-    }
-
-    // 4. Bookkeeping, in the same transaction.
-    for (const book of books.values()) {
-      if (!book.isDirty) continue;
-      if (book.count === 0 && book.hash === undefined) {
-        await latestStore.delete([account, book.key]);
-        continue;
-      }
-      const record: HistoryLatestRecord = { account, entry: book.key, count: book.count };
-      if (book.hash !== undefined) record.hash = book.hash;
-      if (book.last?.id !== undefined) {
-        record.last = { id: book.last.id, source: book.last.source, at: book.last.at };
-      }
-      await latestStore.put(record);
-    }
-    await totalsStore.put({ account, bytes: Math.max(0, bytes) });
-    await tx.done;
-
-    for (const book of books.values()) {
-      if (book.hash !== undefined) this.remember(book.key, book.hash);
-    }
-    return isChanged;
   }
 
   /** A listener that throws is reported, but never stops the others or the store. */
@@ -674,7 +321,6 @@ export class HistoryStore {
     this.available = false;
     this.queue = [];
     this.known.clear();
-    this.typesByScope.clear();
     warn('is unavailable in this browser; versions are no longer recorded', error);
     this.notify();
   }
@@ -682,44 +328,6 @@ export class HistoryStore {
 
 class StalledError extends Error {
   override name = 'StalledError';
-}
-
-function checkedLimits(limits: HistoryLimits): HistoryLimits {
-  const { maxVersionsPerEntry, maxBytesPerAccount } = limits;
-  if (!Number.isSafeInteger(maxVersionsPerEntry) || maxVersionsPerEntry < 1) {
-    throw new RangeError(
-      `maxVersionsPerEntry must be a whole number ≥ 1, not ${String(maxVersionsPerEntry)}`,
-    );
-  }
-  if (!Number.isFinite(maxBytesPerAccount) || maxBytesPerAccount < 0) {
-    throw new RangeError(`maxBytesPerAccount must be a number ≥ 0, not ${String(maxBytesPerAccount)}`);
-  }
-  return { maxVersionsPerEntry, maxBytesPerAccount };
-}
-
-/** Every key `[account, …]` of a store keyed by account first (arrays sort after strings). */
-function accountRange(account: string): IDBKeyRange {
-  return IDBKeyRange.bound([account], [account, []]);
-}
-
-function exported(version: HistoryVersion, includeSecrets: boolean): ExportedVersion {
-  const { scope, type } = parseEntryKey(version.entry);
-  const out: ExportedVersion = {
-    id: version.id,
-    scope,
-    type,
-    at: version.at,
-    time: new Date(version.at).toISOString(),
-    source: version.source,
-    size: version.size,
-  };
-  if (version.content !== null && !includeSecrets && isSecretType(type, version.content)) {
-    out.redacted = true;
-  } else {
-    out.content = version.content;
-  }
-  if (version.write) out.write = version.write;
-  return out;
 }
 
 /** Logs that the history failed, naming only the error's kind (never content or keys). */

@@ -70,6 +70,41 @@ describe('LocalDb (one IndexedDB module, issue #7)', () => {
     expect(await db.countFromIndex('history', 'bySource', live)).toBe(3);
   });
 
+  it('v2 → v3: keeps stored history and adds an index of only the versions flagged changedSinceLastSeen', async () => {
+    // What v1 and v2 created, verbatim.
+    const old = await openDB('v2-db', 2, {
+      upgrade(db) {
+        const drafts = db.createObjectStore('drafts', { keyPath: ['userId', 'scopeKey', 'type'] });
+        drafts.createIndex('byUser', 'userId');
+        const history = db.createObjectStore('history', { keyPath: 'id', autoIncrement: true });
+        history.createIndex('byEntry', ['account', 'entry', 'id']);
+        history.createIndex('byAccount', ['account', 'id']);
+        history.createIndex('bySource', ['account', 'source', 'id']);
+        db.createObjectStore('historyLatest', { keyPath: ['account', 'entry'] });
+        db.createObjectStore('historyTotals', { keyPath: 'account' });
+      },
+    });
+    const kept = {
+      account: '@a:x',
+      entry: 'global\u001fm.direct',
+      at: 1,
+      source: 'initial',
+      content: {},
+      size: 2,
+    };
+    const keptId = await old.add('history', kept);
+    old.close();
+
+    const db = await new LocalDb('v2-db').open();
+    expect(db.version).toBe(LOCAL_DB_VERSION);
+    expect(await db.get('history', keptId as number)).toEqual({ ...kept, id: keptId });
+    const flagged = await db.add('history', { ...kept, at: 2, source: 'initial', changedSinceLastSeen: 1 });
+    await db.add('history', { ...kept, at: 3, source: 'initial' });
+    const range = IDBKeyRange.bound(['@a:x', 1, 0], ['@a:x', 1, Infinity]);
+    expect(await db.getAllKeysFromIndex('history', 'byChangedSinceLastSeen', range)).toEqual([flagged]);
+    expect(await db.countFromIndex('history', 'byChangedSinceLastSeen')).toBe(1);
+  });
+
   it('opens once and reopens after close', async () => {
     const local = new LocalDb('reopen-db');
     const first = await local.open();

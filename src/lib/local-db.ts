@@ -62,6 +62,15 @@ export type HistoryRecord = {
   /** UTF-8 bytes of the compact JSON content; 0 when deleted. */
   size: number;
   write?: HistoryWrite;
+  /**
+   * Present (always `1`) on a version that differs from the entry's latest version the history
+   * already knew, where the app was not watching when it changed: seen in a snapshot at sign-in
+   * (or when a room's data is first sent again), including a known type missing from it (deleted
+   * meanwhile). Never on the first version of an entry, so a first sign-in flags nothing. `1`, not
+   * `true`, because IndexedDB cannot index a boolean: the `byChangedSinceLastSeen` index (v3) lists
+   * only versions that have it. Readers get `true` (`history-records.ts`).
+   */
+  changedSinceLastSeen?: 1;
 };
 
 /**
@@ -96,6 +105,8 @@ export interface LocalDbSchema extends DBSchema {
       byAccount: [string, number];
       /** One account's versions of one source in order (activity without the initial snapshot). */
       bySource: [string, string, number];
+      /** One account's versions flagged `changedSinceLastSeen` in order (v3; others are not in it). */
+      byChangedSinceLastSeen: [string, number, number];
     };
   };
   historyLatest: { key: [string, string]; value: HistoryLatestRecord };
@@ -123,6 +134,13 @@ const UPGRADES: readonly Upgrade[] = [
     history.createIndex('bySource', ['account', 'source', 'id']);
     db.createObjectStore('historyLatest', { keyPath: ['account', 'entry'] });
     db.createObjectStore('historyTotals', { keyPath: 'account' });
+  },
+  // v3: versions that changed while the app was not watching (issue #8), for the Activity view.
+  // Only records with `changedSinceLastSeen` are in the index; v2 records never have it.
+  (_db, transaction) => {
+    transaction
+      .objectStore('history')
+      .createIndex('byChangedSinceLastSeen', ['account', 'changedSinceLastSeen', 'id']);
   },
 ];
 

@@ -101,5 +101,11 @@ describe('HistoryTab (issue #8)', () => {
         write: { action: 'delete', outcome: 'ok', method: 'DELETE' },
       }),
     ).toBe('This app: delete (DELETE)');
+    const initial: VersionRow = { id: 2, at: 0, source: 'initial', content: { a: 1 }, size: 7 };
+    expect(describeSource(initial)).toBe('Initial sync');
+    expect(describeSource({ ...initial, changedSinceLastSeen: false })).toBe('Initial sync');
+    expect(describeSource({ ...initial, changedSinceLastSeen: true })).toBe(
+      'Changed while away (seen at sign-in)',
+    );
   });
 });

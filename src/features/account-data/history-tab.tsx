@@ -22,6 +22,8 @@ export type VersionRow = {
   content: JsonObject | null;
   size: number;
   write?: { action: string; outcome: 'ok' | 'failed'; method?: string; error?: string };
+  /** It changed while the app was not watching: seen at sign-in, differing from the version known. */
+  changedSinceLastSeen?: boolean;
 };
 
 export type HistoryTabProps = {
@@ -44,7 +46,7 @@ export type HistoryTabProps = {
 export function describeSource(version: VersionRow): string {
   switch (version.source) {
     case 'initial':
-      return 'Initial sync';
+      return version.changedSinceLastSeen ? 'Changed while away (seen at sign-in)' : 'Initial sync';
     case 'live':
       return 'Live change';
     case 'this-app': {

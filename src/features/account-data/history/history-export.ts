@@ -24,6 +24,8 @@ export type ExportedVersion = {
   redacted?: true;
   size: number;
   write?: HistoryWrite;
+  /** It changed while the app was not watching (seen at sign-in, differing from the known version). */
+  changedSinceLastSeen?: true;
 };
 
 /** What `HistoryStore.exportJson` returns: JSON-serialisable, no tokens. */
@@ -72,5 +74,6 @@ export function exported(version: HistoryVersion, includeSecrets: boolean): Expo
     out.content = version.content;
   }
   if (version.write) out.write = version.write;
+  if (version.changedSinceLastSeen) out.changedSinceLastSeen = true;
   return out;
 }

@@ -5,7 +5,8 @@
  *   (fingerprinted; deletions as the fold sees them), skipping those equal to the latest known
  *   version (`KnownVersions`), and notices known types a snapshot lacks (deleted meanwhile).
  * - `write` (one readwrite transaction over `history`, `historyLatest`, `historyTotals`): checks the
- *   candidates again against the stored latest (another tab may have stored them), adds them,
+ *   candidates again against the stored latest (another tab may have stored them), adds them
+ *   (flagging a snapshot's version that differs from a known one `changedSinceLastSeen`),
  *   relabels the sync's echo of our own write, evicts beyond the bounds (per entry, then per account
  *   by bytes, oldest first) and updates the bookkeeping.
  */
@@ -24,7 +25,7 @@ import type { AccountDataScope, JsonObject, SyncEvent } from '../../../matrix/ty
 import type { WriteEvent } from '../write-events.ts';
 import { fingerprint } from './fingerprint.ts';
 import type { HistoryLimits } from './history-limits.ts';
-import { storedSize, toLatest, toVersion } from './history-records.ts';
+import { storedSize, toLatest, toStored, toVersion } from './history-records.ts';
 import type { KnownVersions } from './known-versions.ts';
 
 /** What the store queues for the flush: a sync batch observed at `at`, or a settled own write. */
@@ -254,6 +255,9 @@ export async function write(db: IDBPDatabase<LocalDbSchema>, job: WriteJob): Pro
       size: c.size,
     };
     if (c.write) record.write = c.write;
+    // Seen in a snapshot and different from the server version we knew: it changed while we were
+    // not watching. An entry without a known version (a first sign-in) is not flagged.
+    if (c.source === 'initial' && book.hash !== undefined) record.changedSinceLastSeen = 1;
     added.push(record);
     book.count++;
     book.last = { source: c.source, at: c.at, pending: record };
@@ -272,7 +276,7 @@ export async function write(db: IDBPDatabase<LocalDbSchema>, job: WriteJob): Pro
   }
   for (const { id, write } of relabelled) {
     const stored = toVersion(await history.get(id), account);
-    if (stored) await history.put({ ...stored, source: 'this-app', write });
+    if (stored) await history.put({ ...toStored(stored), source: 'this-app', write });
   }
   let isChanged = added.length > 0 || relabelled.length > 0;
 

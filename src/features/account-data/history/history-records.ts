@@ -13,8 +13,16 @@ import { parseEntryKey, type EntryKey } from '../../../matrix/entry-key.ts';
 import { isJsonObject, isRecord } from '../../../matrix/json.ts';
 import type { JsonObject } from '../../../matrix/types.ts';
 
-/** One stored version, checked: its entry key parses and its content is a JSON object (or `null`). */
-export type HistoryVersion = HistoryRecord & { entry: EntryKey; content: JsonObject | null };
+/**
+ * One stored version, checked: its entry key parses and its content is a JSON object (or `null`).
+ * `changedSinceLastSeen` (stored as `1` so IndexedDB can index it) reads as `true`.
+ */
+export type HistoryVersion = Omit<HistoryRecord, 'changedSinceLastSeen'> & {
+  entry: EntryKey;
+  content: JsonObject | null;
+  /** It changed while the app was not watching (see `HistoryRecord`). */
+  changedSinceLastSeen?: true;
+};
 
 const SOURCES: ReadonlySet<string> = new Set<HistorySource>(['initial', 'live', 'this-app']);
 const ACTIONS: ReadonlySet<string> = new Set<HistoryWrite['action']>(['save', 'delete', 'restore']);
@@ -54,10 +62,13 @@ function toWrite(value: unknown): HistoryWrite | null {
   };
 }
 
-/** A stored version of `account`, or `null` when the record is not one. Unknown fields are dropped. */
+/**
+ * A stored version of `account`, or `null` when the record is not one. Unknown fields are dropped,
+ * and so is a `changedSinceLastSeen` other than `1` (a hint, not worth losing the version for).
+ */
 export function toVersion(value: unknown, account: string): HistoryVersion | null {
   if (!isRecord(value)) return null;
-  const { id, entry, at, source, content, size, write } = value;
+  const { id, entry, at, source, content, size, write, changedSinceLastSeen } = value;
   if (value.account !== account || !isId(id) || !isEntryKey(entry) || !isTime(at)) return null;
   if (!isHistorySource(source) || !isCount(size)) return null;
   if (content !== null && !isJsonObject(content)) return null;
@@ -67,7 +78,14 @@ export function toVersion(value: unknown, account: string): HistoryVersion | nul
     if (!checked) return null;
     version.write = checked;
   }
+  if (changedSinceLastSeen === 1) version.changedSinceLastSeen = true;
   return version;
+}
+
+/** A checked version as it is stored again (`changedSinceLastSeen` back to `1`). */
+export function toStored(version: HistoryVersion): HistoryRecord {
+  const { changedSinceLastSeen, ...record } = version;
+  return changedSinceLastSeen ? { ...record, changedSinceLastSeen: 1 } : record;
 }
 
 /** A stored "latest" record of `account`, or `null` when the record is not one. */

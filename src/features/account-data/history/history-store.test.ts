@@ -239,6 +239,154 @@ describe('HistoryStore: sessions and tabs', () => {
   });
 });
 
+describe('HistoryStore: changes made while the app was not watching (issue #8)', () => {
+  const roomSnapshot = (data: Record<string, JsonObject>, gone: string[] = []): SyncEvent => ({
+    kind: 'room-snapshot',
+    roomId: ROOM.roomId,
+    data,
+    deleted: gone,
+  });
+  const describeFlagged = (v: { entry: string; source: string; changedSinceLastSeen?: true }) =>
+    `${v.entry.replace('\u001f', ' ')} ${v.source}${v.changedSinceLastSeen ? ' (changed while away)' : ''}`;
+
+  /** A first session (everything new: nothing flagged), closed; then a store on the same database. */
+  async function signedInAgain(): Promise<{ first: HistoryStore; second: HistoryStore }> {
+    const first = store();
+    first.recordBatch(
+      [
+        globalSnapshot(
+          { 'm.direct': { v: 1 }, 'x.same': { s: 1 }, 'x.removed': { r: 1 }, 'x.edited': { e: 1 } },
+          ['x.gone-before'],
+        ),
+        roomSnapshot({ 'm.tag': { tags: { u: {} } } }),
+      ],
+      1,
+    );
+    first.recordBatch([changed(GLOBAL, 'x.edited', { e: 2 })], 2);
+    await first.flush();
+    db.close();
+    return { first, second: store({}, new LocalDb(db.name)) };
+  }
+
+  it('flags nothing on the first sign-in, however many entries it brings', async () => {
+    const { first } = await signedInAgain();
+    const initial = await first.activity({ limit: 100, sources: ['initial'] });
+    expect(initial).toHaveLength(6);
+    expect(initial.filter((v) => v.changedSinceLastSeen)).toEqual([]);
+    // By default: the live change only.
+    expect((await first.activity({ limit: 100 })).map(describeFlagged)).toEqual(['global x.edited live']);
+  });
+
+  it('flags exactly the entries that differ from their known version, a type deleted meanwhile included', async () => {
+    const { second } = await signedInAgain();
+    second.recordBatch(
+      [
+        // m.direct changed, x.same unchanged, x.edited as last seen live, x.new created, x.removed gone.
+        globalSnapshot({ 'm.direct': { v: 2 }, 'x.same': { s: 1 }, 'x.edited': { e: 2 }, 'x.new': { n: 1 } }),
+        roomSnapshot({ 'm.tag': { tags: { f: {} } } }),
+      ],
+      10,
+    );
+    second.recordBatch([changed(GLOBAL, 'm.direct', { v: 3 })], 11);
+
+    const flags = async (type: string, scope: AccountDataScope = GLOBAL) =>
+      (await second.versions(entryKey(scope, type))).map((v) => [
+        v.source,
+        v.content,
+        v.changedSinceLastSeen,
+      ]);
+    expect(await flags('m.direct')).toEqual([
+      ['live', { v: 3 }, undefined],
+      ['initial', { v: 2 }, true],
+      ['initial', { v: 1 }, undefined],
+    ]);
+    expect(await flags('x.removed')).toEqual([
+      ['initial', null, true],
+      ['initial', { r: 1 }, undefined],
+    ]);
+    expect(await flags('m.tag', ROOM)).toEqual([
+      ['initial', { tags: { f: {} } }, true],
+      ['initial', { tags: { u: {} } }, undefined],
+    ]);
+    // New to us is not "changed": no version was known to differ from.
+    expect(await flags('x.new')).toEqual([['initial', { n: 1 }, undefined]]);
+    expect(await flags('x.same')).toEqual([['initial', { s: 1 }, undefined]]);
+    expect(await flags('x.edited')).toEqual([
+      ['live', { e: 2 }, undefined],
+      ['initial', { e: 1 }, undefined],
+    ]);
+    // A type reported deleted at both sign-ins did not change.
+    expect(await flags('x.gone-before')).toEqual([['initial', null, undefined]]);
+  });
+
+  it('lists them in the Activity by default, in order, with live changes and own writes', async () => {
+    const { second } = await signedInAgain();
+    second.recordBatch(
+      [globalSnapshot({ 'm.direct': { v: 2 }, 'x.same': { s: 1 }, 'x.edited': { e: 2 } }), roomSnapshot({})],
+      10,
+    );
+    second.recordWrite(write({ content: { v: 3 }, at: 11 }));
+    const expected = [
+      'global m.direct this-app',
+      'room:!r:example.org m.tag initial (changed while away)',
+      'global x.removed initial (changed while away)',
+      'global m.direct initial (changed while away)',
+      'global x.edited live',
+    ];
+    expect((await second.activity({ limit: 10 })).map(describeFlagged)).toEqual(expected);
+    // Paging walks the flagged versions too.
+    const page = await second.activity({ limit: 2 });
+    expect(page.map(describeFlagged)).toEqual(expected.slice(0, 2));
+    const rest = await second.activity({ limit: 10, beforeId: page[1]!.id });
+    expect(rest.map(describeFlagged)).toEqual(expected.slice(2));
+    // Filters apply to them as to the rest.
+    expect((await second.activity({ limit: 10, scopeKind: 'room' })).map(describeFlagged)).toEqual([
+      expected[1],
+    ]);
+    // How `sources` and the flag combine: sources OR flagged, unless the flag is turned off.
+    expect((await second.activity({ limit: 10, sources: ['live'] })).map(describeFlagged)).toEqual([
+      ...expected.slice(1, 4),
+      'global x.edited live',
+    ]);
+    expect(
+      (await second.activity({ limit: 10, sources: ['live'], changedSinceLastSeen: false })).map(
+        describeFlagged,
+      ),
+    ).toEqual(['global x.edited live']);
+    const initial = await second.activity({ limit: 100, sources: ['initial'] });
+    expect(new Set(initial.map((v) => v.id)).size).toBe(initial.length); // flagged ones once
+    expect(initial.filter((v) => v.changedSinceLastSeen)).toHaveLength(3);
+    // Exports say so too.
+    const exported = await second.exportJson({ includeSecrets: false });
+    expect(exported.versions.filter((v) => v.changedSinceLastSeen).map((v) => v.type)).toEqual([
+      'm.direct',
+      'x.removed',
+      'm.tag',
+    ]);
+  });
+
+  it('ignores a corrupt flag (the version stays, unflagged)', async () => {
+    const history = store();
+    history.recordBatch([changed(GLOBAL, 'm.direct', { v: 1 })], 1);
+    await history.flush();
+    const raw = await db.open();
+    await raw.add('history', {
+      account: ME,
+      entry: DIRECT,
+      at: 2,
+      source: 'initial',
+      content: { v: 2 },
+      size: 7,
+      changedSinceLastSeen: 'yes',
+    } as never);
+    expect((await history.versions(DIRECT)).map((v) => v.changedSinceLastSeen)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(await history.activity({ limit: 10, sources: [] })).toEqual([]);
+  });
+});
+
 describe('HistoryStore: bounds', () => {
   it('drops an entry’s oldest versions beyond maxVersionsPerEntry', async () => {
     const history = store({ limits: { maxVersionsPerEntry: 3 } });

@@ -23,6 +23,9 @@
  *   tags), stored as content `null`.
  * - A snapshot is the truth for its scope (docs/protocol.md §4.5; a room's first send carries all
  *   of its account data, §4.3): a type we knew that is missing from it was deleted meanwhile.
+ * - Changes made while the app was not watching keep source `initial` (where they were seen) and
+ *   are flagged `changedSinceLastSeen` when the entry had a known version that differs; the
+ *   Activity view lists them by default (`ActivityQuery`). A first sign-in flags nothing.
  * - Bounded: after each flush, an entry over `maxVersionsPerEntry` drops its oldest versions, and
  *   an account over `maxBytesPerAccount` (content bytes, kept incrementally in `historyTotals`)
  *   drops its oldest versions across all entries until it is under.
@@ -43,13 +46,22 @@ import { KnownVersions } from './known-versions.ts';
 export type { ExportedVersion, HistoryExport, HistoryLimits, HistoryVersion };
 export { DEFAULT_HISTORY_LIMITS };
 
-/** A query of changes across the account. */
+/**
+ * A query of changes across the account. A version is listed when its source is one of `sources`
+ * **or** it is flagged `changedSinceLastSeen` (unless `changedSinceLastSeen: false`), and it matches
+ * `scopeKind` and `type`. So by default: live changes, own writes, and what changed while the app
+ * was not watching (seen at sign-in), but not the rest of the initial snapshot. `sources: ['initial']`
+ * lists every initial version (flagged ones once); `{ sources: ['live'], changedSinceLastSeen: false }`
+ * only live changes.
+ */
 export type ActivityQuery = {
   scopeKind?: AccountDataScope['kind'];
   /** Exactly this type. */
   type?: string;
   /** Default: `live` and `this-app` (changes, not the initial snapshot). */
   sources?: readonly HistorySource[];
+  /** Also list versions flagged `changedSinceLastSeen`, whatever their source. Default: true. */
+  changedSinceLastSeen?: boolean;
   limit: number;
   /** Only versions stored before this one (the next page). */
   beforeId?: number;
@@ -170,28 +182,30 @@ export class HistoryStore {
     };
     try {
       const tx = db.transaction('history');
-      const index = tx.store.index('bySource');
-      const found: HistoryVersion[] = [];
-      // One backwards walk per source (an index each), merged by id below.
-      for (const source of new Set(query.sources ?? DEFAULT_ACTIVITY_SOURCES)) {
-        const range = IDBKeyRange.bound(
-          [this.account, source, 0],
-          [this.account, source, beforeId ?? Infinity],
-          false,
-          beforeId !== undefined,
-        );
+      const found = new Map<number, HistoryVersion>();
+      const range = (...prefix: (string | number)[]) =>
+        IDBKeyRange.bound([...prefix, 0], [...prefix, beforeId ?? Infinity], false, beforeId !== undefined);
+      // One backwards walk per source and one of the flagged versions (an index each), merged by
+      // id below; a version found by two walks is listed once.
+      const walks: ['bySource' | 'byChangedSinceLastSeen', IDBKeyRange][] = [
+        ...new Set(query.sources ?? DEFAULT_ACTIVITY_SOURCES),
+      ].map((source) => ['bySource', range(this.account, source)]);
+      if (query.changedSinceLastSeen !== false) {
+        walks.push(['byChangedSinceLastSeen', range(this.account, 1)]);
+      }
+      for (const [index, keys] of walks) {
         let taken = 0;
-        for (let cursor = await index.openCursor(range, 'prev'); cursor && taken < limit;) {
+        for (let cursor = await tx.store.index(index).openCursor(keys, 'prev'); cursor && taken < limit;) {
           const version = toVersion(cursor.value, this.account);
           if (version && matches(version)) {
-            found.push(version);
+            found.set(version.id, version);
             taken++;
           }
           cursor = await cursor.continue();
         }
       }
       await tx.done;
-      return found.sort((a, b) => b.id - a.id).slice(0, limit);
+      return [...found.values()].sort((a, b) => b.id - a.id).slice(0, limit);
     } catch (error) {
       warn('could not be read', error);
       return [];

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DumpDocument } from '../src/cli/output.ts';
 import {
+  api,
   createRoom,
   createUser,
   homeserver,
@@ -93,6 +94,36 @@ describe('CLI against Synapse', () => {
     expect(doc.global['org.example.v3']).toEqual({ ok: true });
     expect(run.stdout).not.toContain(user.accessToken);
     expect(await devicesOf(user)).toEqual([user.deviceId]);
+  });
+
+  it('dump includes the key-backup preference computed by MSC4287’s rules, with the real backup (issue #9)', async () => {
+    const hs = homeserver('main');
+    const user = await createUser(hs, { prefix: 'cli-backup' });
+    await putAccountData(user, 'm.key_backup', { enabled: false });
+    await putAccountData(user, 'm.org.matrix.custom.backup_disabled', { disabled: false });
+    // A real server-side backup (any curve25519 public key will do for Synapse).
+    await api(user, 'POST', '/v3/room_keys/version', {
+      algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2',
+      auth_data: { public_key: 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo', signatures: {} },
+    });
+    const run = await startCli(['dump', '-s', hs.baseUrl, '--compact'], {
+      MATRIX_ACCESS_TOKEN: user.accessToken,
+    }).done;
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as DumpDocument;
+    expect(doc.key_backup).toMatchObject({
+      preference: 'off',
+      unstable: 'on',
+      element_web: 'off',
+      backup: { state: 'present', algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2', count: 0 },
+      key_in_secret_storage: false,
+      new_sign_in: 'A new sign-in will leave key backup off and should not ask you to turn it on.',
+    });
+    expect(doc.key_backup?.warnings.map((w) => w.kind)).toEqual([
+      'disagreement',
+      'off-but-backup-exists',
+      'key-not-in-secret-storage',
+    ]);
   });
 
   it('watch prints one line per change until SIGINT, then logs out', async () => {

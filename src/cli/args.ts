@@ -49,9 +49,12 @@ Usage:
 Commands:
   dump    Print all account data as one JSON document and exit:
             {"global": {type: content}, "rooms": {roomId: {type: content}},
-             "devices": {deviceId: {type: content}}, "meta": {...}, "notes": [...]}
+             "devices": {deviceId: {type: content}}, "key_backup": {...},
+             "meta": {...}, "notes": [...]}
           Per-device data (MSC4331) can only be read for named types (--device-type);
-          "notes" says when the server does not support it.
+          "notes" says when the server does not support it. "key_backup" is the
+          key-backup preference by MSC4287's rules (On/Off/Not set/Invalid), the old
+          reversed key, the server's backup, what a new sign-in will do, and warnings.
   watch   Print one JSON line per change (including deletions) until Ctrl-C:
             {"event":"changed","scope":"global","type":…,"content":…}
             {"event":"deleted","scope":"room","room_id":…,"type":…}

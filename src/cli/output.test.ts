@@ -35,3 +35,28 @@ describe('WatchDeduper (regression: watch printed a repeated delivery twice)', (
     expect(d.isRepeat({ kind: 'deleted', scope: room, type: 'never-seen' })).toBe(false);
   });
 });
+
+describe('keyBackupSummary (issue #9: the CLI dump includes the computed state)', () => {
+  it('applies MSC4287 to the folded data and says when the backup could not be read', async () => {
+    const { AccountDataCollector, keyBackupSummary } = await import('./output.ts');
+    const c = new AccountDataCollector();
+    c.apply([
+      {
+        kind: 'global-snapshot',
+        data: {
+          'm.key_backup': { enabled: 'yes' },
+          'm.org.matrix.custom.backup_disabled': { disabled: true },
+        },
+        deleted: [],
+      },
+    ]);
+    expect(keyBackupSummary(c, new Error('network down'))).toMatchObject({
+      preference: 'invalid',
+      unstable: 'off',
+      element_web: 'off',
+      backup: { state: 'unknown', error: 'network down' },
+      key_in_secret_storage: false,
+    });
+    expect(keyBackupSummary(c, null).backup).toEqual({ state: 'none' });
+  });
+});

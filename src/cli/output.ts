@@ -11,6 +11,15 @@ import {
   plainFold,
   type FoldState,
 } from '../matrix/account-data-fold.ts';
+import type { KeyBackupVersion } from '../matrix/api/key-backup.ts';
+import {
+  BACKUP_DISABLED_TYPE,
+  KEY_BACKUP_TYPE,
+  keyBackupPreference,
+  MEGOLM_BACKUP_SECRET_TYPE,
+  type PreferenceValue,
+  type ServerBackup,
+} from '../matrix/key-backup-preference.ts';
 
 /** The `dump` document. Keys are sorted so dumps diff cleanly. */
 export type DumpDocument = {
@@ -18,6 +27,8 @@ export type DumpDocument = {
   rooms: Record<string, Record<string, JsonObject>>;
   /** deviceId → type → content (MSC4331); `{}` per device when nothing was read. */
   devices: Record<string, Record<string, JsonObject>>;
+  /** The key-backup preference computed by MSC4287's rules (`src/matrix/key-backup-preference.ts`). */
+  key_backup?: KeyBackupSummary;
   meta: {
     homeserver: string;
     user_id: string;
@@ -27,6 +38,57 @@ export type DumpDocument = {
   /** Caveats about completeness (unsupported features, left rooms…). */
   notes: string[];
 };
+
+/** The computed key-backup state, as the app's panel shows it (snake_case like the rest of the dump). */
+export type KeyBackupSummary = {
+  preference: PreferenceValue;
+  /** `m.org.matrix.custom.backup_disabled`, its sense reversed (`disabled: true` → `off`). */
+  unstable: PreferenceValue;
+  /** What Element Web concludes (m.key_backup when valid, else the old key). */
+  element_web: Exclude<PreferenceValue, 'invalid'>;
+  backup:
+    | { state: 'present'; version: string; algorithm: string; count: number; etag: string }
+    | { state: 'none' }
+    | { state: 'unknown'; error?: string };
+  key_in_secret_storage: boolean | null;
+  new_sign_in: string;
+  warnings: { kind: string; message: string }[];
+};
+
+/** The summary from the folded global data and the server's backup (null: none; an Error: unreadable). */
+export function keyBackupSummary(
+  collector: AccountDataCollector,
+  backup: KeyBackupVersion | null | Error,
+): KeyBackupSummary {
+  const content = (type: string) => collector.state.global[type]?.content ?? null;
+  const server: ServerBackup =
+    backup instanceof Error
+      ? { state: 'unknown' }
+      : backup === null
+        ? { state: 'none' }
+        : {
+            state: 'present',
+            version: backup.version,
+            algorithm: backup.algorithm,
+            count: backup.count,
+            etag: backup.etag,
+          };
+  const report = keyBackupPreference({
+    keyBackup: content(KEY_BACKUP_TYPE),
+    backupDisabled: content(BACKUP_DISABLED_TYPE),
+    megolmBackupSecret: content(MEGOLM_BACKUP_SECRET_TYPE),
+    backup: server,
+  });
+  return {
+    preference: report.preference,
+    unstable: report.unstable,
+    element_web: report.elementWeb,
+    backup: backup instanceof Error ? { state: 'unknown', error: backup.message } : server,
+    key_in_secret_storage: report.isKeyInSecretStorage ?? null,
+    new_sign_in: report.newSignIn,
+    warnings: report.warnings.map((w) => ({ kind: w.kind, message: w.message })),
+  };
+}
 
 /**
  * Folds sync batches into the current account data with the shared fold
@@ -47,6 +109,7 @@ export class AccountDataCollector {
 export function buildDumpDocument(args: {
   collector: AccountDataCollector;
   devices: Record<string, Record<string, JsonObject>>;
+  keyBackup?: KeyBackupSummary;
   meta: Omit<DumpDocument['meta'], 'room_names'>;
   notes: string[];
 }): DumpDocument {
@@ -67,6 +130,7 @@ export function buildDumpDocument(args: {
     global: liveContents(state.global),
     rooms,
     devices,
+    ...(args.keyBackup ? { key_backup: args.keyBackup } : {}),
     meta: { ...args.meta, room_names: roomNames },
     notes: args.notes,
   };

@@ -14,7 +14,13 @@ import type { FetchLike } from '../matrix/http.ts';
 import { createAccountDataSync, type CreateSyncOptions } from '../matrix/sync/create-sync.ts';
 import type { AccountDataSync, JsonObject, SyncStatus } from '../matrix/types.ts';
 import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.ts';
-import { AccountDataCollector, buildDumpDocument, WatchDeduper, watchRecord } from './output.ts';
+import {
+  AccountDataCollector,
+  buildDumpDocument,
+  keyBackupSummary,
+  WatchDeduper,
+  watchRecord,
+} from './output.ts';
 
 /** Process I/O, injectable for tests. */
 export type CliIo = {
@@ -123,9 +129,14 @@ async function dump(client: MatrixClient, args: RunArgs, io: CliIo): Promise<num
     'm.push_rules and room m.tag are synthesized by the server from its own tables (docs/protocol.md §2).',
   ];
   const devices = await readDevices(client, args.deviceTypes, notes);
+  const backup = await client.getKeyBackupVersion().catch((error: unknown) => {
+    notes.push(`The server-side key backup could not be read: ${describeError(error)}`);
+    return error instanceof Error ? error : new Error(String(error));
+  });
   const document = buildDumpDocument({
     collector,
     devices,
+    keyBackup: keyBackupSummary(collector, backup),
     meta: { homeserver: client.session.baseUrl, user_id: client.userId, sync: kind },
     notes,
   });

@@ -6,10 +6,13 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import { useStore } from 'zustand';
 import { MatrixClient } from '../matrix/client.ts';
 import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
 import type { ServerCapabilities, Session } from '../matrix/types.ts';
 import { AccountDataView } from '../features/account-data/account-data-view.tsx';
+import { createInspectorStore } from '../features/account-data/inspector-store.tsx';
+import { parseDeepLink } from '../features/account-data/deep-link.ts';
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
 import { HistoryStore } from '../features/account-data/history/history-store.ts';
 import { readHistoryLimits } from '../features/account-data/history/history-limits.ts';
@@ -21,6 +24,7 @@ import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Banner } from '../components/banner.tsx';
 import { connectSyncToCaches } from './sync-bridge.ts';
 import type { SessionStore } from './session-store.ts';
+import { KeyBackupView } from './key-backup-view.tsx';
 
 export type InspectorShellProps = {
   session: Session;
@@ -44,6 +48,9 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
       }),
   );
   const [pending] = useState(() => new PendingWrites());
+  // Created here so the header can open the key-backup panel; a deep link in the address bar wins.
+  const [inspectorStore] = useState(() => createInspectorStore(parseDeepLink(window.location.hash)));
+  const isKeyBackupOpen = useStore(inspectorStore, (s) => s.mainView === 'key-backup');
   // One per session; it writes off the render path (docs/architecture.md "Sync → state").
   const [history] = useState(
     () => new HistoryStore(new LocalDb(), session.userId, { limits: readHistoryLimits(session.userId) }),
@@ -118,6 +125,15 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         </dl>
         <button
           type="button"
+          className="button button--tertiary"
+          aria-pressed={isKeyBackupOpen}
+          title="What your clients will do about key backup (MSC4287)"
+          onClick={inspectorStore.getState().actions.keyBackupOpened}
+        >
+          Key backup
+        </button>
+        <button
+          type="button"
           className="button button--secondary"
           onClick={() => {
             void signOut();
@@ -133,7 +149,14 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         </Banner>
       ) : null}
       <ErrorBoundary area="The account data view">
-        <AccountDataView client={client} pending={pending} onWrite={recordWrite} history={history} />
+        <AccountDataView
+          client={client}
+          pending={pending}
+          onWrite={recordWrite}
+          history={history}
+          store={inspectorStore}
+          keyBackupPanel={<KeyBackupView client={client} />}
+        />
       </ErrorBoundary>
     </div>
   );

@@ -3,8 +3,8 @@
  * component tests that talk to it through the real `MatrixClient`, discovery and auth code.
  *
  * It answers the endpoints the account-data and sign-in features hit: `/versions`, `.well-known`,
- * `GET/POST /v3/login`, `whoami`, `/v3/devices`, global and room account data (GET/PUT) and the
- * MSC3391 unstable DELETE. Anything else under the base URL gets `404 M_UNRECOGNIZED`, as Synapse
+ * `GET/POST /v3/login`, `whoami`, `/v3/devices`, global and room account data (GET/PUT), the
+ * MSC3391 unstable DELETE and `GET /v3/room_keys/version` (set {@link FakeHomeserver.keyBackup}). Anything else under the base URL gets `404 M_UNRECOGNIZED`, as Synapse
  * answers unknown endpoints. Every request is recorded (with its parsed body) so tests can assert
  * exactly what went over the wire; requests to any other host fail the test.
  *
@@ -113,6 +113,8 @@ export class FakeHomeserver {
   wellKnown: unknown = null;
   /** False: every request fails like an unreachable host (fetch rejects with a TypeError). */
   isReachable = true;
+  /** Body of `GET /v3/room_keys/version`; null answers Synapse's `404 M_NOT_FOUND` (no backup). */
+  keyBackup: JsonObject | null = null;
 
   private readonly users = new Map<string, User>();
   private readonly tokens = new Map<string, Device>();
@@ -229,6 +231,16 @@ export class FakeHomeserver {
                 .filter((d) => d.userId === device.userId)
                 .map((d) => ({ device_id: d.deviceId, user_id: d.userId })),
             }),
+          ),
+        ),
+      ),
+      http.get(
+        `${base}/_matrix/client/v3/room_keys/version`,
+        this.route((seen) =>
+          this.authenticated(seen, () =>
+            this.keyBackup === null
+              ? matrixError({ status: 404, errcode: 'M_NOT_FOUND', error: 'No backup found' })
+              : HttpResponse.json(this.keyBackup),
           ),
         ),
       ),

@@ -44,6 +44,16 @@ export type AccountDataViewProps = {
   onWrite?: WriteObserver | undefined;
   /** The change history (History tab, Activity view); absent: none is kept. */
   history?: HistoryReader | undefined;
+  /**
+   * The inspector store, when the app needs to drive it too (the header's "Key backup" button);
+   * absent: the view makes its own from the address bar's deep link.
+   */
+  store?: InspectorStore | undefined;
+  /**
+   * The key-backup panel, shown as a main view (`#/key-backup`). The app composes it from another
+   * feature; absent: the Overview and the preference entries offer no link to it.
+   */
+  keyBackupPanel?: ReactNode;
 };
 
 /** Room `m.tag`, which Synapse builds from the tags table (docs/protocol.md §2). */
@@ -52,7 +62,9 @@ const isRoomTag = (row: { scope: AccountDataScope; entry: { type: string } }) =>
 
 export function AccountDataView(props: AccountDataViewProps) {
   // A deep link in the address bar (#/entry?…, #/activity) opens that view right away.
-  const [store] = useState<InspectorStore>(() => createInspectorStore(parseDeepLink(window.location.hash)));
+  const [store] = useState<InspectorStore>(
+    () => props.store ?? createInspectorStore(parseDeepLink(window.location.hash)),
+  );
   useDeepLinkSync(store);
   useHistoryUpdates(props.history, props.client.userId);
   const [draftsDb] = useState(() => new DraftsDb());
@@ -80,7 +92,13 @@ export function AccountDataView(props: AccountDataViewProps) {
   );
 }
 
-function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps & { draftsDb: DraftsDb }) {
+function Inspector({
+  client,
+  pending,
+  draftsDb,
+  onWrite,
+  keyBackupPanel,
+}: AccountDataViewProps & { draftsDb: DraftsDb }) {
   const userId = client.userId;
   // Cached and shared by the client: no extra request once the session has probed the server.
   const accountDataDelete = useQuery({
@@ -191,6 +209,7 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
   );
 
   const setMutation = useSetAccountData(client, pending, onWrite);
+  const onOpenKeyBackup = keyBackupPanel === undefined ? undefined : actions.keyBackupOpened;
   const selectedScope = scopeOfSelection(selected);
 
   const onCreate = (scope: AccountDataScope, type: string, content: JsonObject) => {
@@ -284,6 +303,8 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
         <ErrorBoundary area="The entry pane" resetKey={`${mainView}:${openId ?? ''}`}>
           {mainView === 'activity' ? (
             <ActivityPane userId={userId} rooms={rooms} />
+          ) : mainView === 'key-backup' && keyBackupPanel !== undefined ? (
+            keyBackupPanel
           ) : (
             <DetailPane
               selection={selected}
@@ -296,6 +317,7 @@ function Inspector({ client, pending, draftsDb, onWrite }: AccountDataViewProps 
               roomsComplete={rooms?.isComplete ?? false}
               accountDataDelete={accountDataDelete}
               onWrite={onWrite}
+              onOpenKeyBackup={onOpenKeyBackup}
             />
           )}
         </ErrorBoundary>

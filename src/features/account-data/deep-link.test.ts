@@ -12,6 +12,7 @@ const links: DeepLink[] = [
   { view: 'entry', ref: { scope: { kind: 'device', deviceId: 'DEV' }, type: 'org.x' }, tab: 'history' },
   { view: 'activity' },
   { view: 'activity', kind: 'room', type: 'm.tag' },
+  { view: 'key-backup' },
 ];
 
 describe('deep links (issue #8)', () => {
@@ -23,6 +24,7 @@ describe('deep links (issue #8)', () => {
     expect(formatDeepLink(links[0] ?? null)).toBe('#/entry?scope=global&type=m.direct');
     expect(formatDeepLink(null)).toBe('');
     expect(formatDeepLink({ view: 'activity' })).toBe('#/activity');
+    expect(formatDeepLink({ view: 'key-backup' })).toBe('#/key-backup');
   });
 
   it('ignores anything it did not make', () => {

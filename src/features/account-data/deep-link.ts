@@ -7,6 +7,7 @@
  *   #/entry?scope=global&type=m.direct
  *   #/entry?scope=room%3A!abc%3Aexample.org&type=m.tag&tab=history&version=42
  *   #/activity?kind=room&type=m.tag
+ *   #/key-backup
  */
 import { parseScopeKey, scopeKey, type EntryRef } from '../../matrix/entry-key.ts';
 
@@ -19,13 +20,16 @@ export type DeepLink =
       /** History: the version shown on the right of the diff (newest when absent). */
       version?: number;
     }
-  | { view: 'activity'; kind?: 'global' | 'room' | 'device'; type?: string };
+  | { view: 'activity'; kind?: 'global' | 'room' | 'device'; type?: string }
+  /** The key-backup preference panel (issue #9). */
+  | { view: 'key-backup' };
 
 const KINDS = new Set(['global', 'room', 'device']);
 
 /** The fragment for a view (`''` for none, e.g. the Overview). */
 export function formatDeepLink(link: DeepLink | null): string {
   if (!link) return '';
+  if (link.view === 'key-backup') return '#/key-backup';
   const params = new URLSearchParams();
   if (link.view === 'entry') {
     params.set('scope', scopeKey(link.ref.scope));
@@ -42,6 +46,7 @@ export function formatDeepLink(link: DeepLink | null): string {
 
 /** Reads a fragment made by {@link formatDeepLink}; null for anything else (never throws). */
 export function parseDeepLink(hash: string): DeepLink | null {
+  if (hash === '#/key-backup') return { view: 'key-backup' };
   const match = /^#\/(entry|activity)(?:\?(.*))?$/.exec(hash);
   if (!match) return null;
   const params = new URLSearchParams(match[2] ?? '');

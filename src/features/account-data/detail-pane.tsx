@@ -26,6 +26,8 @@ export function DetailPane(props: {
   accountDataDelete?: boolean | undefined;
   /** Told about every settled write (the change history). */
   onWrite?: WriteObserver | undefined;
+  /** Opens the key-backup panel (Overview line, the preference entries); absent: not offered. */
+  onOpenKeyBackup?: (() => void) | undefined;
 }) {
   const row = props.selection;
   if (!row) {
@@ -35,6 +37,7 @@ export function DetailPane(props: {
         rooms={props.rooms}
         roomCount={props.roomCount}
         roomsComplete={props.roomsComplete}
+        onOpenKeyBackup={props.onOpenKeyBackup}
       />
     );
   }
@@ -55,6 +58,7 @@ export function DetailPane(props: {
         scopeLabel={scopeLabel}
         accountDataDelete={props.accountDataDelete}
         onWrite={props.onWrite}
+        onOpenKeyBackup={props.onOpenKeyBackup}
       />
     );
   }

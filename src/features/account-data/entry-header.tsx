@@ -4,6 +4,7 @@
  */
 import type { AccountDataScope } from '../../matrix/types.ts';
 import { describeType } from '../../matrix/known-types.ts';
+import { BACKUP_DISABLED_TYPE, KEY_BACKUP_TYPE } from '../../matrix/key-backup-preference.ts';
 import { Badge } from '../../components/badge.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { formatBytes } from '../../lib/format.ts';
@@ -17,6 +18,8 @@ export function EntryHeader(props: {
   scopeLabel: string;
   isDirty: boolean;
   deletionModel: DeletionModel;
+  /** Opens the key-backup panel; offered on the two preference types (issue #9). */
+  onOpenKeyBackup?: (() => void) | undefined;
 }) {
   const { entry } = props;
   const description = describeType(entry.type);
@@ -45,6 +48,14 @@ export function EntryHeader(props: {
         )}
       </p>
       {description ? <p className="entry-panel__description">{description}</p> : null}
+      {props.onOpenKeyBackup && (entry.type === KEY_BACKUP_TYPE || entry.type === BACKUP_DISABLED_TYPE) ? (
+        <p className="entry-panel__description">
+          <button type="button" className="button button--tertiary" onClick={props.onOpenKeyBackup}>
+            Open the key backup panel
+          </button>{' '}
+          to see what your clients will do with this preference.
+        </p>
+      ) : null}
     </header>
   );
 }

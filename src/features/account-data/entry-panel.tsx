@@ -42,6 +42,8 @@ export type EntryPanelProps = {
   accountDataDelete?: boolean | undefined;
   /** Told about every settled write (the change history). */
   onWrite?: WriteObserver | undefined;
+  /** Opens the key-backup panel (offered on the two preference types); absent: not offered. */
+  onOpenKeyBackup?: (() => void) | undefined;
 };
 
 export function EntryPanel(props: EntryPanelProps) {
@@ -59,6 +61,7 @@ function EntryPanelInner({
   scopeLabel,
   accountDataDelete,
   onWrite,
+  onOpenKeyBackup,
 }: EntryPanelProps) {
   const actions = useInspector((s) => s.actions);
   const key = scopeKey(scope);
@@ -184,6 +187,7 @@ function EntryPanelInner({
         scopeLabel={scopeLabel}
         isDirty={isDirty}
         deletionModel={model}
+        onOpenKeyBackup={onOpenKeyBackup}
       />
 
       <EntryTabs type={entry.type} tab={tab} onChange={actions.entryTabChanged} ids={tabIds} />

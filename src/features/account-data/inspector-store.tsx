@@ -28,8 +28,8 @@ export type InspectorState = {
   /** Unsaved drafts, by entry key. Loaded from IndexedDB at start, kept in step with it. */
   drafts: Readonly<Record<EntryKey, Draft>>;
   isNewEntryOpen: boolean;
-  /** The main area: the detail pane (entry, room, device, Overview) or the Activity view. */
-  mainView: 'detail' | 'activity';
+  /** The main area: the detail pane (entry, room, device, Overview), the Activity view or the key-backup panel. */
+  mainView: 'detail' | 'activity' | 'key-backup';
   /** The open entry's tab. */
   entryTab: 'content' | 'history';
   /** History tab: the version on the right of the diff (newest when undefined). */
@@ -55,6 +55,8 @@ export type InspectorState = {
     historyVersionSelected: (id: number) => void;
     historyCompareSelected: (id: number | undefined) => void;
     activityOpened: () => void;
+    /** The key-backup preference panel, which the app supplies (issue #9). */
+    keyBackupOpened: () => void;
     activityFilterChanged: (filter: ActivityFilter) => void;
     /** Opens what a deep link names (or the Overview for none); see `deep-link.ts`. */
     deepLinkOpened: (link: DeepLink | null) => void;
@@ -63,6 +65,7 @@ export type InspectorState = {
 
 /** The part of the state a deep link names. */
 export function deepLinkOf(state: InspectorState): DeepLink | null {
+  if (state.mainView === 'key-backup') return { view: 'key-backup' };
   if (state.mainView === 'activity') {
     return {
       view: 'activity',
@@ -91,6 +94,7 @@ export function deepLinkOf(state: InspectorState): DeepLink | null {
 function stateOf(link: DeepLink | null, expanded: ReadonlySet<string>): Partial<InspectorState> {
   const reset = { historyVersion: undefined, historyCompare: undefined, entryTab: 'content' as const };
   if (!link) return { ...reset, mainView: 'detail', openId: null };
+  if (link.view === 'key-backup') return { ...reset, mainView: 'key-backup' };
   if (link.view === 'activity') {
     return {
       ...reset,
@@ -172,6 +176,9 @@ export function createInspectorStore(link: DeepLink | null = null) {
       },
       activityOpened: () => {
         set({ mainView: 'activity' });
+      },
+      keyBackupOpened: () => {
+        set({ mainView: 'key-backup' });
       },
       activityFilterChanged: (activityFilter) => {
         set({ activityFilter });

@@ -33,3 +33,15 @@ describe('Overview counts (#8)', () => {
     expect(fact('Room entries')).toBe('0 live, 0 deleted so far');
   });
 });
+
+describe('Overview key-backup line (#9)', () => {
+  const entry = (content: Record<string, unknown>) => ({ content, text: '', size: 0, isDeleted: false });
+  it('uses MSC4287’s rules: Invalid stays Invalid, and the old key is named as what Element follows', () => {
+    const global = {
+      'm.key_backup': entry({ enabled: 'yes' }),
+      'm.org.matrix.custom.backup_disabled': entry({ disabled: true }),
+    } as unknown as Parameters<typeof Overview>[0]['global'];
+    render(<Overview global={global} rooms={emptyRooms} roomCount={0} roomsComplete />);
+    expect(fact('Key backup preference')).toBe('Invalid — Element follows the old key: Off');
+  });
+});

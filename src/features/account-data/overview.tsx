@@ -1,6 +1,12 @@
 /** The Overview shown when no entry is selected: counts and the key-backup preference at a glance. */
 import { useMemo } from 'react';
-import { effectiveKeyBackup } from '../../matrix/known-types.ts';
+import {
+  BACKUP_DISABLED_TYPE,
+  KEY_BACKUP_TYPE,
+  preferenceLabel,
+  readBackupDisabled,
+  readKeyBackup,
+} from '../../matrix/key-backup-preference.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import type { RoomsData, ScopeData } from './model.ts';
@@ -29,6 +35,8 @@ export function Overview(props: {
   rooms: RoomsData | undefined;
   roomCount: number | undefined;
   roomsComplete: boolean;
+  /** Opens the key-backup panel; absent: the line has no link. */
+  onOpenKeyBackup?: (() => void) | undefined;
 }) {
   const { rooms } = props;
   const roomCounts = useMemo(() => (rooms ? countEntries(roomScopes(rooms)) : undefined), [rooms]);
@@ -42,10 +50,11 @@ export function Overview(props: {
   }
   const globalCounts = countEntries([props.global]);
   const contentOf = (type: string) => props.global?.[type]?.content ?? undefined;
-  const backup = effectiveKeyBackup({
-    'm.key_backup': contentOf('m.key_backup'),
-    'm.org.matrix.custom.backup_disabled': contentOf('m.org.matrix.custom.backup_disabled'),
-  });
+  // MSC4287's rules (src/matrix/key-backup-preference.ts): m.key_backup alone decides the word.
+  const preference = readKeyBackup(contentOf(KEY_BACKUP_TYPE));
+  const unstable = readBackupDisabled(contentOf(BACKUP_DISABLED_TYPE));
+  const isStableSet = preference === 'on' || preference === 'off';
+  const isUnstableSet = unstable === 'on' || unstable === 'off';
   return (
     <section className="detail" aria-label="Overview">
       <h2>Overview</h2>
@@ -65,10 +74,21 @@ export function Overview(props: {
         </dd>
         <dt>Key backup preference</dt>
         <dd>
-          {backup.state === 'undetermined'
-            ? 'Not set — each client decides'
-            : `${backup.state === 'enabled' ? 'On' : 'Off'} (from ${backup.source ?? ''})`}
-          {backup.isDisagreement ? ' — m.key_backup and the unstable backup_disabled disagree' : ''}
+          {preferenceLabel(preference)}
+          {!isStableSet && isUnstableSet
+            ? ` — Element follows the old key: ${preferenceLabel(unstable)}`
+            : ''}
+          {isStableSet && isUnstableSet && preference !== unstable
+            ? ` — the old key says ${preferenceLabel(unstable)}: clients disagree`
+            : ''}
+          {props.onOpenKeyBackup ? (
+            <>
+              {' '}
+              <button type="button" className="button button--tertiary" onClick={props.onOpenKeyBackup}>
+                Key backup details
+              </button>
+            </>
+          ) : null}
         </dd>
       </dl>
       <p className="hint">Select an entry in the tree to view or edit it. Use “New entry” to add one.</p>

@@ -11,14 +11,15 @@
  *   invalid, and matrix-rust-sdk clients (Element X) write it when recovery is turned off.
  * - Writing the preference never creates or deletes a backup; only the `room_keys` API does.
  */
+import { BACKUP_DISABLED, M_KEY_BACKUP, M_MEGOLM_BACKUP_V1 } from './known-types.ts';
 import type { JsonObject } from './types.ts';
 
-/** The stable type (spec v1.19). */
-export const KEY_BACKUP_TYPE = 'm.key_backup';
+/** The stable type (spec v1.19), as catalogued in `known-types.ts`. */
+export const KEY_BACKUP_TYPE = M_KEY_BACKUP;
 /** The older unstable type, with the opposite sense. */
-export const BACKUP_DISABLED_TYPE = 'm.org.matrix.custom.backup_disabled';
+export const BACKUP_DISABLED_TYPE = BACKUP_DISABLED;
 /** The secret-storage secret holding the backup's decryption key. */
-export const MEGOLM_BACKUP_SECRET_TYPE = 'm.megolm_backup.v1';
+export const MEGOLM_BACKUP_SECRET_TYPE = M_MEGOLM_BACKUP_V1;
 
 /** One stored value, read. */
 export type PreferenceValue = 'on' | 'off' | 'not-set' | 'invalid';

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject, jsonEqual } from './json.ts';
 import {
-  BACKUP_DISABLED,
   KNOWN_TYPES,
-  M_KEY_BACKUP,
   describeType,
-  effectiveKeyBackup,
   isSecretType,
   isServerManaged,
   lookupKnownType,
@@ -87,35 +84,6 @@ describe('catalogue', () => {
     const names = KNOWN_TYPES.map((k) => k.type);
     expect(new Set(names).size).toBe(names.length);
     for (const k of KNOWN_TYPES) expect(k.description.length).toBeGreaterThan(5);
-  });
-});
-
-describe('effectiveKeyBackup (docs/protocol.md §6)', () => {
-  it('prefers m.key_backup, falls back to the reversed unstable type, else undetermined', () => {
-    expect(effectiveKeyBackup({ [M_KEY_BACKUP]: { enabled: true } })).toEqual({
-      state: 'enabled',
-      source: M_KEY_BACKUP,
-      isDisagreement: false,
-    });
-    expect(effectiveKeyBackup({ [BACKUP_DISABLED]: { disabled: true } })).toEqual({
-      state: 'disabled',
-      source: BACKUP_DISABLED,
-      isDisagreement: false,
-    });
-    expect(effectiveKeyBackup({ [M_KEY_BACKUP]: { enabled: 'yes' }, [BACKUP_DISABLED]: {} }).state).toBe(
-      'undetermined',
-    );
-    expect(effectiveKeyBackup({}).state).toBe('undetermined');
-  });
-
-  it('flags disagreement', () => {
-    expect(
-      effectiveKeyBackup({ [M_KEY_BACKUP]: { enabled: false }, [BACKUP_DISABLED]: { disabled: false } }),
-    ).toEqual({ state: 'disabled', source: M_KEY_BACKUP, isDisagreement: true });
-    expect(
-      effectiveKeyBackup({ [M_KEY_BACKUP]: { enabled: true }, [BACKUP_DISABLED]: { disabled: false } })
-        .isDisagreement,
-    ).toBe(false);
   });
 });
 

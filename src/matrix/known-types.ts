@@ -3,7 +3,7 @@
  * which types are server-managed, which hold secrets, which are per-device, and the effective
  * key-backup preference (docs/protocol.md §6).
  */
-import type { AccountDataScope, JsonObject, JsonValue } from './types.ts';
+import type { AccountDataScope, JsonObject } from './types.ts';
 
 // --- Spec, global (docs/protocol.md §8) ---
 /** DM map `{"@user:x":["!room:x"]}`; read by the server for `is_dm`. */
@@ -487,38 +487,4 @@ export function perDeviceSuffix(type: string): PerDeviceType | null {
     }
   }
   return null;
-}
-
-/** Effective key-backup preference (docs/protocol.md §6). */
-export type EffectiveKeyBackup = {
-  state: 'enabled' | 'disabled' | 'undetermined';
-  /** Which type decided it. */
-  source: typeof M_KEY_BACKUP | typeof BACKUP_DISABLED | null;
-  /** Both types hold booleans and they disagree. */
-  isDisagreement: boolean;
-};
-
-/**
- * docs/protocol.md §6 / MSC4287: `m.key_backup.enabled` if it is a boolean, else
- * `!m.org.matrix.custom.backup_disabled.disabled` if that is a boolean, else "undetermined".
- * `global` maps type → content (missing or `{}` entries count as absent).
- */
-export function effectiveKeyBackup(
-  global: Readonly<Record<string, JsonObject | undefined>>,
-): EffectiveKeyBackup {
-  const enabled = booleanField(global[M_KEY_BACKUP], 'enabled');
-  const disabled = booleanField(global[BACKUP_DISABLED], 'disabled');
-  const isDisagreement = enabled !== undefined && disabled !== undefined && enabled === disabled;
-  if (enabled !== undefined) {
-    return { state: enabled ? 'enabled' : 'disabled', source: M_KEY_BACKUP, isDisagreement };
-  }
-  if (disabled !== undefined) {
-    return { state: disabled ? 'disabled' : 'enabled', source: BACKUP_DISABLED, isDisagreement };
-  }
-  return { state: 'undetermined', source: null, isDisagreement: false };
-}
-
-function booleanField(content: JsonObject | undefined, key: string): boolean | undefined {
-  const value: JsonValue | undefined = content?.[key];
-  return typeof value === 'boolean' ? value : undefined;
 }

@@ -98,7 +98,7 @@ export function ActivityView(props: ActivityViewProps) {
           {rows.map((row) => {
             const type = typeOf(row.entry);
             return (
-              <li key={row.id} className="activity__row">
+              <li key={row.id}>
                 <button
                   type="button"
                   className="activity__open"

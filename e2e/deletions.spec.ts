@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { InspectorPage, SignInPage } from './pages.ts';
+import { signIn, getEntry, type InspectorPage } from './pages.ts';
 import {
   createRoom,
   createUser,
@@ -19,24 +19,6 @@ import {
 } from '../test-support/synapse.ts';
 
 const enc = encodeURIComponent;
-
-async function signIn(page: Page, user: TestUser): Promise<InspectorPage> {
-  await new SignInPage(page).signInWithPassword(user);
-  const inspector = new InspectorPage(page);
-  await inspector.waitLive();
-  return inspector;
-}
-
-/** What a REST GET of the entry answers: its content, or `{ status }` when not 200. */
-async function getEntry(user: TestUser, type: string, roomId?: string): Promise<unknown> {
-  const path = roomId
-    ? `/v3/user/${enc(user.userId)}/rooms/${enc(roomId)}/account_data/${enc(type)}`
-    : `/v3/user/${enc(user.userId)}/account_data/${enc(type)}`;
-  const res = await fetch(`${user.homeserver.baseUrl}/_matrix/client${path}`, {
-    headers: { Authorization: `Bearer ${user.accessToken}` },
-  });
-  return res.status === 200 ? res.json() : { status: res.status };
-}
 
 /** The room's tags as `GET …/tags` answers them. */
 async function getTags(user: TestUser, roomId: string): Promise<unknown> {

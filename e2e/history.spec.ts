@@ -5,15 +5,8 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { InspectorPage, SignInPage, escapeRegExp } from './pages.ts';
-import { loginAsNewDevice, putAccountData, type TestUser } from '../test-support/synapse.ts';
-
-async function signIn(page: Page, user: TestUser): Promise<InspectorPage> {
-  await new SignInPage(page).signInWithPassword(user);
-  const inspector = new InspectorPage(page);
-  await inspector.waitLive();
-  return inspector;
-}
+import { escapeRegExp, signIn, type InspectorPage } from './pages.ts';
+import { loginAsNewDevice, putAccountData } from '../test-support/synapse.ts';
 
 const versionsTable = (page: Page, type: string) => page.getByRole('table', { name: `Versions of ${type}` });
 const versionRows = (page: Page, type: string) =>

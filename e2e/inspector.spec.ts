@@ -1,33 +1,8 @@
-import type { Page } from '@playwright/test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from './fixtures.ts';
-import { InspectorPage, SignInPage } from './pages.ts';
-import {
-  api,
-  createRoom,
-  loginAsNewDevice,
-  putAccountData,
-  setTag,
-  type TestUser,
-} from '../test-support/synapse.ts';
-
-const enc = encodeURIComponent;
-
-async function signIn(page: Page, user: TestUser): Promise<InspectorPage> {
-  await new SignInPage(page).signInWithPassword(user);
-  const inspector = new InspectorPage(page);
-  await inspector.waitLive();
-  return inspector;
-}
-
-async function getGlobal(user: TestUser, type: string): Promise<unknown> {
-  const res = await fetch(
-    `${user.homeserver.baseUrl}/_matrix/client/v3/user/${enc(user.userId)}/account_data/${enc(type)}`,
-    { headers: { Authorization: `Bearer ${user.accessToken}` } },
-  );
-  return res.status === 200 ? res.json() : { status: res.status };
-}
+import { InspectorPage, SignInPage, signIn, getEntry } from './pages.ts';
+import { api, createRoom, loginAsNewDevice, putAccountData, setTag } from '../test-support/synapse.ts';
 
 test.describe('sign-in', () => {
   test('a wrong password gets a clear message', async ({ page, user }) => {
@@ -182,7 +157,7 @@ test.describe('editing', () => {
     await create.getByLabel('Content').fill('{"colour": "green"}');
     await create.getByRole('button', { name: 'Create' }).click();
     await expect(inspector.item('org.example.created')).toBeVisible();
-    await expect.poll(() => getGlobal(user, 'org.example.created')).toEqual({ colour: 'green' });
+    await expect.poll(() => getEntry(user, 'org.example.created')).toEqual({ colour: 'green' });
 
     // Duplicate refused
     await inspector.button('New entry').click();
@@ -201,7 +176,7 @@ test.describe('editing', () => {
     await expect(confirm).toBeVisible();
     await expect(confirm.getByLabel('Changes to org.example.created')).toBeVisible();
     await confirm.getByRole('button', { name: 'Confirm save' }).click();
-    await expect.poll(() => getGlobal(user, 'org.example.created')).toEqual({ colour: 'blue' });
+    await expect.poll(() => getEntry(user, 'org.example.created')).toEqual({ colour: 'blue' });
 
     // Delete (MSC3391 DELETE on this server) leaves a tombstone
     await inspector.button('Delete').click();
@@ -210,7 +185,7 @@ test.describe('editing', () => {
       .getByRole('button', { name: 'Confirm delete' })
       .click();
     await expect(inspector.item('org.example.created')).toContainText('Deleted');
-    await expect.poll(() => getGlobal(user, 'org.example.created')).toEqual({ status: 404 });
+    await expect.poll(() => getEntry(user, 'org.example.created')).toEqual({ status: 404 });
     await expect(page.getByText('Deleted with DELETE (MSC3391).')).toBeVisible();
   });
 
@@ -226,9 +201,9 @@ test.describe('editing', () => {
     await expect(dialog).toContainText('Schema warnings');
     await dialog.getByRole('button', { name: 'Confirm save' }).click();
     await expect(dialog.getByRole('button', { name: 'Save anyway' })).toBeVisible();
-    expect(await getGlobal(user, 'm.key_backup')).toEqual({ enabled: true });
+    expect(await getEntry(user, 'm.key_backup')).toEqual({ enabled: true });
     await dialog.getByRole('button', { name: 'Save anyway' }).click();
-    await expect.poll(() => getGlobal(user, 'm.key_backup')).toEqual({ enabled: 'yes' });
+    await expect.poll(() => getEntry(user, 'm.key_backup')).toEqual({ enabled: 'yes' });
   });
 
   test('a write the server refuses is rolled back with its reason, and the draft is kept', async ({
@@ -252,7 +227,7 @@ test.describe('editing', () => {
     // Rolled back: the tree shows the server's size again, and the editor still holds the draft.
     await expect(inspector.item('m.ignored_user_list')).toContainText('20 B');
     await expect.poll(() => inspector.editorText()).toContain(user.userId);
-    expect(await getGlobal(user, 'm.ignored_user_list')).toEqual({ ignored_users: {} });
+    expect(await getEntry(user, 'm.ignored_user_list')).toEqual({ ignored_users: {} });
   });
 
   test('invalid JSON and non-objects cannot be saved', async ({ page, user }) => {
@@ -265,7 +240,7 @@ test.describe('editing', () => {
     await inspector.replaceText('org.example.json', '[1, 2]');
     await expect(inspector.button('Save')).toBeDisabled();
     await expect(page.getByRole('alert').filter({ hasText: /object/i })).toBeVisible();
-    expect(await getGlobal(user, 'org.example.json')).toEqual({ ok: true });
+    expect(await getEntry(user, 'org.example.json')).toEqual({ ok: true });
   });
 
   test('a second client’s PUT appears in the tree and in a clean editor within a second', async ({
@@ -339,7 +314,7 @@ test.describe('editing', () => {
     await dialog.getByLabel(/to confirm/).fill('m.cross_signing.master');
     await expect(confirm).toBeEnabled();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect(await getGlobal(user, 'm.cross_signing.master')).toEqual(secret);
+    expect(await getEntry(user, 'm.cross_signing.master')).toEqual(secret);
   });
 
   test('collapsing Global or filtering the entry out keeps the editor and its draft open (issue #7)', async ({
@@ -383,6 +358,6 @@ test.describe('editing', () => {
     await inspector.open('org.example.draft');
     await expect.poll(() => inspector.editorText()).toContain('"draft": "kept"');
     await expect(page.getByText('Unsaved draft')).toBeVisible();
-    expect(await getGlobal(user, 'org.example.draft')).toEqual({ saved: true });
+    expect(await getEntry(user, 'org.example.draft')).toEqual({ saved: true });
   });
 });

@@ -3,22 +3,14 @@
  * preference keys, the real server-side backup (created here with the room_keys API), the switch
  * writing both keys, and another client's change showing live.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { InspectorPage, SignInPage, escapeRegExp } from './pages.ts';
+import { escapeRegExp, signIn, getEntry, type InspectorPage } from './pages.ts';
 import { api, loginAsNewDevice, putAccountData, type TestUser } from '../test-support/synapse.ts';
 
 const KEY_BACKUP = 'm.key_backup';
 const OLD_KEY = 'm.org.matrix.custom.backup_disabled';
 const ALGORITHM = 'm.megolm_backup.v1.curve25519-aes-sha2';
-const enc = encodeURIComponent;
-
-async function signIn(page: Page, user: TestUser): Promise<InspectorPage> {
-  await new SignInPage(page).signInWithPassword(user);
-  const inspector = new InspectorPage(page);
-  await inspector.waitLive();
-  return inspector;
-}
 
 /** Opens the panel from the header and returns it. */
 async function openPanel(inspector: InspectorPage): Promise<Locator> {
@@ -41,14 +33,6 @@ async function createBackup(user: TestUser): Promise<string> {
     auth_data: { public_key: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ', signatures: {} },
   });
   return version;
-}
-
-async function getGlobal(user: TestUser, type: string): Promise<unknown> {
-  const res = await fetch(
-    `${user.homeserver.baseUrl}/_matrix/client/v3/user/${enc(user.userId)}/account_data/${enc(type)}`,
-    { headers: { Authorization: `Bearer ${user.accessToken}` } },
-  );
-  return res.status === 200 ? res.json() : { status: res.status };
 }
 
 test.describe('key backup preference panel (#9)', () => {
@@ -144,8 +128,8 @@ test.describe('key backup preference panel (#9)', () => {
     await expect(dialog).toContainText('creates or deletes no backup');
     await expect(dialog.getByRole('checkbox', { name: /Also write the old key/ })).toBeChecked();
     await dialog.getByRole('button', { name: 'Turn on' }).click();
-    await expect.poll(() => getGlobal(user, KEY_BACKUP)).toEqual({ enabled: true });
-    await expect.poll(() => getGlobal(user, OLD_KEY)).toEqual({ disabled: false });
+    await expect.poll(() => getEntry(user, KEY_BACKUP)).toEqual({ enabled: true });
+    await expect.poll(() => getEntry(user, OLD_KEY)).toEqual({ disabled: false });
     // The new values come back by sync.
     await expect(toggle).toBeChecked();
     await expect(fact(panel, 'Preference')).toHaveText(/^On /);
@@ -153,8 +137,8 @@ test.describe('key backup preference panel (#9)', () => {
 
     await toggle.click();
     await page.getByRole('dialog').getByRole('button', { name: 'Turn off' }).click();
-    await expect.poll(() => getGlobal(user, KEY_BACKUP)).toEqual({ enabled: false });
-    await expect.poll(() => getGlobal(user, OLD_KEY)).toEqual({ disabled: true });
+    await expect.poll(() => getEntry(user, KEY_BACKUP)).toEqual({ enabled: false });
+    await expect.poll(() => getEntry(user, OLD_KEY)).toEqual({ disabled: true });
     await expect(toggle).not.toBeChecked();
   });
 

@@ -96,6 +96,33 @@ export class InspectorPage {
   }
 }
 
+/** Signs in with a password and waits until the sync is live. */
+export async function signIn(
+  page: Page,
+  user: Pick<TestUser, 'homeserver' | 'localpart' | 'password'>,
+): Promise<InspectorPage> {
+  await new SignInPage(page).signInWithPassword(user);
+  const inspector = new InspectorPage(page);
+  await inspector.waitLive();
+  return inspector;
+}
+
+/** What a REST GET of an entry answers (as another client sees it): its content, or `{ status }`. */
+export async function getEntry(
+  user: Pick<TestUser, 'homeserver' | 'userId' | 'accessToken'>,
+  type: string,
+  roomId?: string,
+): Promise<unknown> {
+  const enc = encodeURIComponent;
+  const path = roomId
+    ? `/v3/user/${enc(user.userId)}/rooms/${enc(roomId)}/account_data/${enc(type)}`
+    : `/v3/user/${enc(user.userId)}/account_data/${enc(type)}`;
+  const res = await fetch(`${user.homeserver.baseUrl}/_matrix/client${path}`, {
+    headers: { Authorization: `Bearer ${user.accessToken}` },
+  });
+  return res.status === 200 ? ((await res.json()) as unknown) : { status: res.status };
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,22 +3,20 @@
  * store (so deep links carry it), a row opens the entry's History tab at that version, and the
  * whole history can be exported.
  */
-import { useId, useState } from 'react';
 import { parseEntryKey } from '../../matrix/entry-key.ts';
 import { ActivityView } from './activity-view.tsx';
 import { HistorySettings } from './history-settings.tsx';
 import { saveHistoryLimits } from './history/history-limits.ts';
 import { useInspector } from './inspector-store.tsx';
 import type { RoomsData } from './model.ts';
-import { downloadHistory, exportFileName, useActivity, useHistoryReader } from './use-history.ts';
+import { useActivity, useHistoryReader } from './use-history.ts';
+import { ExportHistoryControls } from './export-history-controls.tsx';
 
 export function ActivityPane({ userId, rooms }: { userId: string; rooms: RoomsData | undefined }) {
   const reader = useHistoryReader();
   const filter = useInspector((s) => s.activityFilter);
   const actions = useInspector((s) => s.actions);
   const rows = useActivity(reader, userId, filter);
-  const [includeSecrets, setIncludeSecrets] = useState(false);
-  const secretsId = useId();
   return (
     <ActivityView
       rows={rows}
@@ -49,24 +47,7 @@ export function ActivityPane({ userId, rooms }: { userId: string; rooms: RoomsDa
                 saveHistoryLimits(userId, limits);
               }}
             />
-            <input
-              id={secretsId}
-              type="checkbox"
-              checked={includeSecrets}
-              onChange={(e) => {
-                setIncludeSecrets(e.target.checked);
-              }}
-            />
-            <label htmlFor={secretsId}>Include secrets</label>
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => {
-                void downloadHistory(reader, { includeSecrets, fileName: exportFileName(userId, 'all') });
-              }}
-            >
-              Export all history
-            </button>
+            <ExportHistoryControls reader={reader} userId={userId} label="Export all history" />
           </>
         ) : null
       }

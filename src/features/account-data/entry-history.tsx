@@ -3,12 +3,12 @@
  * compared versions from the inspector store (so deep links carry them), restore through the
  * panel's usual save confirmation, and an export of this entry's history.
  */
-import { useId, useState } from 'react';
 import { entryKey } from '../../matrix/entry-key.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { HistoryTab } from './history-tab.tsx';
 import { useInspector } from './inspector-store.tsx';
-import { downloadHistory, exportFileName, useEntryVersions, useHistoryReader } from './use-history.ts';
+import { useEntryVersions, useHistoryReader } from './use-history.ts';
+import { ExportHistoryControls } from './export-history-controls.tsx';
 
 export type EntryHistoryProps = {
   userId: string;
@@ -25,8 +25,6 @@ export function EntryHistory({ userId, scope, type, onRestore }: EntryHistoryPro
   const selectedId = useInspector((s) => s.historyVersion);
   const compareId = useInspector((s) => s.historyCompare);
   const actions = useInspector((s) => s.actions);
-  const [includeSecrets, setIncludeSecrets] = useState(false);
-  const secretsId = useId();
   return (
     <>
       <HistoryTab
@@ -40,30 +38,7 @@ export function EntryHistory({ userId, scope, type, onRestore }: EntryHistoryPro
         {...(onRestore ? { onRestore } : {})}
       />
       {reader?.isAvailable && versions && versions.length > 0 ? (
-        <div className="history-tab__export">
-          <input
-            id={secretsId}
-            type="checkbox"
-            checked={includeSecrets}
-            onChange={(e) => {
-              setIncludeSecrets(e.target.checked);
-            }}
-          />
-          <label htmlFor={secretsId}>Include secrets</label>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => {
-              void downloadHistory(reader, {
-                entry: key,
-                includeSecrets,
-                fileName: exportFileName(userId, type),
-              });
-            }}
-          >
-            Export history
-          </button>
-        </div>
+        <ExportHistoryControls reader={reader} userId={userId} label="Export history" entry={{ key, type }} />
       ) : null}
     </>
   );

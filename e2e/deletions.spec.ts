@@ -71,6 +71,32 @@ async function restoreOpenEntry(inspector: InspectorPage, type: string): Promise
   await inspector.dialog(`Restore ${type}?`).getByRole('button', { name: 'Confirm restore' }).click();
 }
 
+test('after a reload, a room tombstone says how this app deleted it and can still be restored, from the browser’s history', async ({
+  page,
+}) => {
+  const user = await createUser(homeserver('main'), { prefix: 'e2e-del-reload' });
+  const roomId = await createRoom(user, { name: 'Reload room' });
+  await putAccountData(user, 'org.example.room', { volume: 7 }, roomId);
+  const inspector = await signIn(page, user);
+  await inspector.expand('Rooms');
+  await inspector.expand('Reload room');
+  await inspector.open('org.example.room');
+  await deleteOpenEntry(inspector);
+  await expect.poll(() => getEntry(user, 'org.example.room', roomId)).toEqual({ status: 404 });
+
+  // A reload starts a new session: the room's first send carries the type as {} with no content.
+  await page.reload();
+  await inspector.waitLive();
+  await inspector.expand('Rooms');
+  await inspector.expand('Reload room');
+  await inspector.open('org.example.room');
+  const banner = deletedBanner(page, 'Deleted');
+  await expect(banner).toContainText('Deleted by this app with DELETE (MSC3391)');
+  await expect(banner).toContainText('this browser’s history');
+  await restoreOpenEntry(inspector, 'org.example.room');
+  await expect.poll(() => getEntry(user, 'org.example.room', roomId)).toEqual({ volume: 7 });
+});
+
 for (const c of CASES) {
   test.describe(`deletions on ${c.server} (MSC3391 ${c.server === 'main' ? 'on' : 'off'})`, () => {
     test('delete and restore a global and a room entry', async ({ page }) => {

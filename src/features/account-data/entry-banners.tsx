@@ -33,6 +33,8 @@ export type EntryBannersProps = {
   route: WriteRoute;
   /** Whether the server deletes entries or keeps `{}` (undefined while unknown). */
   deletionModel: DeletionModel;
+  /** The tombstone's last content comes from this browser's history, not from this session. */
+  isLastContentFromHistory?: boolean;
   draft: Pick<EntryDraft, 'isDeletedUnderDraft' | 'conflictText' | 'keepMine' | 'takeTheirs' | 'discardMine'>;
   onRestore: () => void;
   onShowDiff: () => void;
@@ -71,9 +73,11 @@ export function EntryBanners(props: EntryBannersProps) {
           }
         >
           <p>
-            {entry.lastContent
-              ? 'This entry was deleted. Its last known content is shown below.'
-              : 'This entry was deleted before this session saw its content.'}
+            {!entry.lastContent
+              ? 'This entry was deleted before this session saw its content.'
+              : props.isLastContentFromHistory
+                ? 'This entry was deleted. Its last content is in this browser’s history (History tab), and Restore writes it back.'
+                : 'This entry was deleted. Its last known content is shown below.'}
           </p>
           <DeletionFacts entry={entry} route={route} deletionModel={props.deletionModel} />
         </Banner>

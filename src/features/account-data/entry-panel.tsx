@@ -16,6 +16,8 @@ import { modelUriFor } from '../../editor/model-uri.ts';
 import { parseContent } from '../../editor/json-text.ts';
 import type { EditorValidation } from '../../editor/validation.ts';
 import type { Entry } from './model.ts';
+import { rememberedDeletion } from './remembered-deletion.ts';
+import { useEntryVersions, useHistoryReader } from './use-history.ts';
 import { entryKey, scopeKey } from '../../matrix/entry-key.ts';
 import { useDeleteAccountData, useSetAccountData } from './mutations.ts';
 import type { PendingWrites } from './pending-writes.ts';
@@ -85,6 +87,19 @@ function EntryPanelInner({
   const deleteMutation = useDeleteAccountData(client, pending, onWrite);
   const model = deletionModel(scope, accountDataDelete, entry.type);
 
+  // A tombstone this session did not see happen: the browser's history may remember its last
+  // content (for Restore) and who deleted it, how and when.
+  const versions = useEntryVersions(useHistoryReader(), client.userId, rowKey);
+  // The session knows who deleted it only when it saw the deletion happen (`deletion.at` set).
+  const knowsDeletion = entry.deletion?.at !== undefined;
+  const remembered =
+    entry.isDeleted && (!entry.lastContent || !knowsDeletion) ? rememberedDeletion(versions) : {};
+  const lastContent = entry.lastContent ?? remembered.lastContent;
+  const deletion = knowsDeletion ? entry.deletion : (remembered.deletion ?? entry.deletion);
+  const shownEntry: Entry = entry.isDeleted
+    ? { ...entry, ...(lastContent ? { lastContent } : {}), ...(deletion ? { deletion } : {}) }
+    : entry;
+  const isFromHistory = entry.isDeleted && !entry.lastContent && remembered.lastContent !== undefined;
   const route = writeRoute(entry.type, scope);
   const isReadOnly = route.kind === 'refuse';
   const isSecret = isSecretType(entry.type, entry.content ?? entry.lastContent);
@@ -107,9 +122,10 @@ function EntryPanelInner({
   };
 
   const beginRestore = () => {
-    if (!entry.lastContent) return;
+    const content = shownEntry.lastContent;
+    if (!content) return;
     setWriteError(null);
-    setDialog({ kind: 'save', content: entry.lastContent, originalText: '', isRestore: true });
+    setDialog({ kind: 'save', content, originalText: '', isRestore: true });
   };
 
   const confirmSave = (content: JsonObject, isRestore: boolean) => {
@@ -200,7 +216,8 @@ function EntryPanelInner({
         className="entry-panel__tabpanel"
       >
         <EntryBanners
-          entry={entry}
+          entry={shownEntry}
+          isLastContentFromHistory={isFromHistory}
           route={route}
           deletionModel={model}
           draft={draft}

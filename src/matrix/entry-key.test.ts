@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { entryKey, isSameScope, parseEntryKey, parseScopeKey, scopeKey } from './entry-key.ts';
+import {
+  entryKey,
+  isSameScope,
+  parseEntryKey,
+  parseScopeKey,
+  scopeKey,
+  tryParseEntryKey,
+} from './entry-key.ts';
 import type { AccountDataScope } from './types.ts';
 
 const scopes: AccountDataScope[] = [
@@ -33,5 +40,13 @@ describe('entry identity (one module, issue #7)', () => {
     expect(() => parseScopeKey('room:')).toThrow(/Not a scope key/);
     expect(() => parseScopeKey('elsewhere')).toThrow(/Not a scope key/);
     expect(() => parseEntryKey('global')).toThrow(/Not an entry key/);
+  });
+});
+
+describe('tryParseEntryKey', () => {
+  it('parses like parseEntryKey and answers undefined instead of throwing', () => {
+    const key = entryKey({ kind: 'room', roomId: '!a:x' }, 'm.tag');
+    expect(tryParseEntryKey(key)).toEqual(parseEntryKey(key));
+    expect(tryParseEntryKey('garbage')).toBeUndefined();
   });
 });

@@ -68,6 +68,15 @@ export function parseEntryKey(key: string): EntryRef {
   return { scope: parseScopeKey(key.slice(0, at)), type: key.slice(at + 1) };
 }
 
+/** {@link parseEntryKey} for keys read from storage or a URL: undefined instead of throwing. */
+export function tryParseEntryKey(key: string): EntryRef | undefined {
+  try {
+    return parseEntryKey(key);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether two scopes are the same namespace. */
 export function isSameScope(a: AccountDataScope, b: AccountDataScope): boolean {
   return scopeKey(a) === scopeKey(b);

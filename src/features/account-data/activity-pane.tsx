@@ -3,7 +3,7 @@
  * store (so deep links carry it), a row opens the entry's History tab at that version, and the
  * whole history can be exported.
  */
-import { parseEntryKey } from '../../matrix/entry-key.ts';
+import { tryParseEntryKey } from '../../matrix/entry-key.ts';
 import { ActivityView } from './activity-view.tsx';
 import { HistorySettings } from './history-settings.tsx';
 import { saveHistoryLimits } from './history/history-limits.ts';
@@ -24,17 +24,9 @@ export function ActivityPane({ userId, rooms }: { userId: string; rooms: RoomsDa
       filter={filter}
       onFilterChange={actions.activityFilterChanged}
       onOpen={(entry, versionId) => {
-        try {
-          const { scope, type } = parseEntryKey(entry);
-          actions.deepLinkOpened({
-            view: 'entry',
-            ref: { scope, type },
-            tab: 'history',
-            version: versionId,
-          });
-        } catch {
-          // A corrupt record names no entry; nothing to open.
-        }
+        // A corrupt record names no entry; nothing to open.
+        const ref = tryParseEntryKey(entry);
+        if (ref) actions.deepLinkOpened({ view: 'entry', ref, tab: 'history', version: versionId });
       }}
       roomName={(roomId) => rooms?.byId.get(roomId)?.info.name}
       toolbar={

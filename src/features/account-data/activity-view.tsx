@@ -5,7 +5,7 @@
  * `use-history.ts`.
  */
 import { useId, type ReactNode } from 'react';
-import { parseEntryKey } from '../../matrix/entry-key.ts';
+import { tryParseEntryKey } from '../../matrix/entry-key.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { formatBytes } from '../../lib/format.ts';
@@ -31,23 +31,14 @@ export type ActivityViewProps = {
 };
 
 function describeScope(entry: string, roomName: (roomId: string) => string | undefined): string {
-  try {
-    const { scope } = parseEntryKey(entry);
-    if (scope.kind === 'global') return 'Global';
-    if (scope.kind === 'room') return `Room ${roomName(scope.roomId) ?? scope.roomId}`;
-    return `Device ${scope.deviceId}`;
-  } catch {
-    return 'Unknown scope';
-  }
+  const scope = tryParseEntryKey(entry)?.scope;
+  if (!scope) return 'Unknown scope';
+  if (scope.kind === 'global') return 'Global';
+  if (scope.kind === 'room') return `Room ${roomName(scope.roomId) ?? scope.roomId}`;
+  return `Device ${scope.deviceId}`;
 }
 
-function typeOf(entry: string): string {
-  try {
-    return parseEntryKey(entry).type;
-  } catch {
-    return entry;
-  }
-}
+const typeOf = (entry: string): string => tryParseEntryKey(entry)?.type ?? entry;
 
 export function ActivityView(props: ActivityViewProps) {
   const kindId = useId();

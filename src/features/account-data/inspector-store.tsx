@@ -10,7 +10,7 @@ import { entryRowId, roomRowId, ROW_PREFIX } from './row-ids.ts';
 import type { ActivityFilter } from './activity-view.tsx';
 import type { DeepLink } from './deep-link.ts';
 import type { Draft } from './drafts-db.ts';
-import { entryKeyIn, parseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
+import { entryKeyIn, tryParseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
 
 export type InspectorState = {
   /** The tree's selected row. */
@@ -74,12 +74,8 @@ export function deepLinkOf(state: InspectorState): DeepLink | null {
     };
   }
   if (!state.openId?.startsWith(ROW_PREFIX.entry)) return null;
-  let ref;
-  try {
-    ref = parseEntryKey(state.openId.slice(ROW_PREFIX.entry.length));
-  } catch {
-    return null;
-  }
+  const ref = tryParseEntryKey(state.openId.slice(ROW_PREFIX.entry.length));
+  if (!ref) return null;
   return {
     view: 'entry',
     ref,

@@ -3,7 +3,7 @@
  * the rows the tree currently shows. Collapsing a group or filtering the entry out therefore keeps
  * the editor (and its unsaved draft) on screen (issue #7).
  */
-import { parseEntryKey } from '../../matrix/entry-key.ts';
+import { tryParseEntryKey } from '../../matrix/entry-key.ts';
 import type { AccountDataScope } from '../../matrix/types.ts';
 import type { DeviceInfo } from './tree-model.ts';
 import { ROW_PREFIX } from './row-ids.ts';
@@ -28,12 +28,8 @@ export type SelectionSources = {
 export function resolveSelection(id: string | null, sources: SelectionSources): Selection | undefined {
   if (id === null) return undefined;
   if (id.startsWith(ROW_PREFIX.entry)) {
-    let ref;
-    try {
-      ref = parseEntryKey(id.slice(ROW_PREFIX.entry.length));
-    } catch {
-      return undefined;
-    }
+    const ref = tryParseEntryKey(id.slice(ROW_PREFIX.entry.length));
+    if (!ref) return undefined;
     const { scope, type } = ref;
     const entry =
       scope.kind === 'global'

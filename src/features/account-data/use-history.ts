@@ -6,7 +6,7 @@
  */
 import { createContext, useContext, useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { parseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
+import { tryParseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
 import type { ActivityFilter, ActivityRow } from './activity-view.tsx';
 import type { VersionRow } from './history-tab.tsx';
 
@@ -119,10 +119,4 @@ export function useActivity(
   return rows.filter((row) => typeOfEntry(row.entry).toLowerCase().includes(needle));
 }
 
-function typeOfEntry(entry: string): string {
-  try {
-    return parseEntryKey(entry).type;
-  } catch {
-    return '';
-  }
-}
+const typeOfEntry = (entry: string): string => tryParseEntryKey(entry)?.type ?? '';

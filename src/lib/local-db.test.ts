@@ -20,7 +20,13 @@ describe('LocalDb (one IndexedDB module, issue #7)', () => {
   it('creates every store at the current version', async () => {
     const db = await new LocalDb('test-db').open();
     expect(db.version).toBe(LOCAL_DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['drafts', 'history', 'historyLatest', 'historyTotals']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'deviceTypes',
+      'drafts',
+      'history',
+      'historyLatest',
+      'historyTotals',
+    ]);
     await db.put('drafts', draft);
     expect(await db.getAllFromIndex('drafts', 'byUser', '@a:x')).toEqual([draft]);
   });
@@ -40,7 +46,7 @@ describe('LocalDb (one IndexedDB module, issue #7)', () => {
     expect(await db.get('drafts', ['@a:x', 'global', 'm.direct'])).toEqual(draft);
     // v1 → v2 (issue #8): the history stores exist next to the kept drafts.
     expect([...db.objectStoreNames]).toEqual(
-      expect.arrayContaining(['history', 'historyLatest', 'historyTotals']),
+      expect.arrayContaining(['history', 'historyLatest', 'historyTotals', 'deviceTypes']),
     );
   });
 

@@ -1,6 +1,6 @@
 /**
  * The app's one IndexedDB database: its name, its stores and their versioned upgrades. Every
- * feature that keeps data in the browser (drafts, change history; the device catalogue and the
+ * feature that keeps data in the browser (drafts, change history, remembered per-device types; the
  * appservice receiver log next) adds its store here, as a new upgrade step, and reads and writes it
  * through a small store module of its own (e.g. `features/account-data/drafts-db.ts`).
  *
@@ -91,6 +91,12 @@ export type HistoryLatestRecord = {
 /** Per account: the running total of stored version bytes (kept incrementally). */
 export type HistoryTotalsRecord = { account: string; bytes: number };
 
+/**
+ * A per-device account-data type (MSC4331) the user looked up by hand, remembered per account:
+ * no endpoint lists a device's types, so the app reads remembered types on every device.
+ */
+export type DeviceTypeRecord = { account: string; type: string; addedAt: number };
+
 /** Every store of the database, typed. */
 export interface LocalDbSchema extends DBSchema {
   drafts: { key: [string, string, string]; value: DraftRecord; indexes: { byUser: string } };
@@ -111,6 +117,8 @@ export interface LocalDbSchema extends DBSchema {
   };
   historyLatest: { key: [string, string]; value: HistoryLatestRecord };
   historyTotals: { key: string; value: HistoryTotalsRecord };
+  /** v4: per-device types looked up by hand, per account. */
+  deviceTypes: { key: [string, string]; value: DeviceTypeRecord; indexes: { byAccount: string } };
 }
 
 type Upgrade = (
@@ -141,6 +149,11 @@ const UPGRADES: readonly Upgrade[] = [
     transaction
       .objectStore('history')
       .createIndex('byChangedSinceLastSeen', ['account', 'changedSinceLastSeen', 'id']);
+  },
+  // v4: per-device (MSC4331) types the user looked up by hand (issue #10).
+  (db) => {
+    const deviceTypes = db.createObjectStore('deviceTypes', { keyPath: ['account', 'type'] });
+    deviceTypes.createIndex('byAccount', 'account');
   },
 ];
 

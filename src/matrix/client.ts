@@ -18,7 +18,7 @@ import {
 } from './api/account-data.ts';
 import type { CallOptions } from './api/call-options.ts';
 import { CapabilitiesApi } from './api/capabilities.ts';
-import { getDevices, type Device } from './api/devices.ts';
+import { deleteDevice, getDevices, type Device } from './api/devices.ts';
 import { getKeyBackupVersion, type KeyBackupVersion } from './api/key-backup.ts';
 import { getJoinedRooms } from './api/rooms.ts';
 import { SessionAuthorization, type SessionAuthorizationOptions } from './authorization.ts';
@@ -144,6 +144,11 @@ export class MatrixClient {
 
   getDevices(options?: CallOptions): Promise<Device[]> {
     return getDevices(this.transport, options);
+  }
+
+  /** Signs another of the user's devices out, answering the server's password prompt (docs/protocol.md §5). */
+  deleteDevice(deviceId: string, password: string, options?: CallOptions): Promise<void> {
+    return deleteDevice(this.transport, deviceId, { userId: this.userId, password }, options);
   }
 
   getJoinedRooms(options?: CallOptions): Promise<string[]> {

@@ -49,6 +49,10 @@ export function roomTagsPath(userId: string, roomId: string, tag?: string): Enco
 export const WHOAMI_PATH = matrixPath(CLIENT_V3, 'account', 'whoami');
 /** `GET /v3/devices` (docs/protocol.md §5). */
 export const DEVICES_PATH = matrixPath(CLIENT_V3, 'devices');
+/** `GET/PUT/DELETE /v3/devices/{deviceId}` (docs/protocol.md §5). */
+export function devicePath(deviceId: string): EncodedPath {
+  return matrixPath(CLIENT_V3, 'devices', deviceId);
+}
 /** `GET /v3/joined_rooms` (docs/protocol.md §4.4). */
 export const JOINED_ROOMS_PATH = matrixPath(CLIENT_V3, 'joined_rooms');
 /** `GET /v3/room_keys/version` (docs/protocol.md §6). */

@@ -178,3 +178,50 @@ export async function loginAsNewDevice(
   const body = await json<{ access_token: string; device_id: string }>(res, 'login');
   return { ...user, accessToken: body.access_token, deviceId: body.device_id };
 }
+
+/** Signs this device out (`POST /v3/logout` with its own token): Synapse deletes the device. */
+export async function logoutDevice(user: Pick<TestUser, 'homeserver' | 'accessToken'>): Promise<void> {
+  await api(user, 'POST', '/v3/logout', {});
+}
+
+/** The user's device IDs as `GET /v3/devices` lists them. */
+export async function listDeviceIds(user: Pick<TestUser, 'homeserver' | 'accessToken'>): Promise<string[]> {
+  const { devices } = await api<{ devices: { device_id: string }[] }>(user, 'GET', '/v3/devices');
+  return devices.map((d) => d.device_id);
+}
+
+/** Client information as Element writes it (docs/protocol.md §5): no `url` on desktop. */
+export type ClientInformation = { name: string; version: string; url?: string };
+
+/** PUTs Element's `io.element.matrix_client_information.<deviceId>` global entry. */
+export async function putClientInformation(
+  user: TestUser,
+  deviceId: string,
+  info: ClientInformation,
+): Promise<void> {
+  await putAccountData(user, `io.element.matrix_client_information.${deviceId}`, info);
+}
+
+/** PUTs MSC3890's `org.matrix.msc3890.local_notification_settings.<deviceId>` global entry. */
+export async function putLocalNotificationSettings(
+  user: TestUser,
+  deviceId: string,
+  isSilenced: boolean,
+): Promise<void> {
+  await putAccountData(user, `org.matrix.msc3890.local_notification_settings.${deviceId}`, {
+    is_silenced: isSilenced,
+  });
+}
+
+/** GETs a global entry: its content, or null when the server answers 404 (absent or deleted). */
+export async function getGlobalAccountData(
+  user: Pick<TestUser, 'homeserver' | 'userId' | 'accessToken'>,
+  type: string,
+): Promise<unknown> {
+  const res = await fetch(
+    `${user.homeserver.baseUrl}/_matrix/client/v3/user/${enc(user.userId)}/account_data/${enc(type)}`,
+    { headers: { Authorization: `Bearer ${user.accessToken}` } },
+  );
+  if (res.status === 404) return null;
+  return json<unknown>(res, `GET account_data/${type}`);
+}

@@ -94,6 +94,80 @@ export class InspectorPage {
   dialog(name?: string | RegExp): Locator {
     return name === undefined ? this.page.getByRole('dialog') : this.page.getByRole('dialog', { name });
   }
+
+  /**
+   * The tree's rendered rows in display order: row ID, `aria-level`, label (the row's primary text,
+   * which starts its accessible name) and the whole accessible text. The tree is a flat, virtualised
+   * list of treeitems (components/tree-view.tsx), so parenthood is read from the levels.
+   */
+  async rows(): Promise<TreeRowInfo[]> {
+    const rows = await this.tree.getByRole('treeitem').evaluateAll((elements) =>
+      elements.map((el) => ({
+        id: el.getAttribute('data-id') ?? '',
+        level: Number(el.getAttribute('aria-level')),
+        label: el.querySelector('.tree-row__label')?.textContent ?? '',
+        text: el.textContent,
+        top: el.getBoundingClientRect().top,
+      })),
+    );
+    return rows
+      .sort((a, b) => a.top - b.top)
+      .map(({ id, level, label, text }) => ({ id, level, label, text }));
+  }
+
+  /** Labels of the direct children of the (expanded) row whose label is `parent`. */
+  async childLabels(parent: string): Promise<string[]> {
+    const rows = await this.rows();
+    const index = rows.findIndex((r) => r.label === parent);
+    const parentRow = rows[index];
+    if (!parentRow) return [];
+    const children: string[] = [];
+    for (const row of rows.slice(index + 1)) {
+      if (row.level <= parentRow.level) break;
+      if (row.level === parentRow.level + 1) children.push(row.label);
+    }
+    return children;
+  }
+
+  /**
+   * The row labelled `child` among the direct children of the row labelled `parent`: the same entry
+   * can sit in two places (under Global and under its device), and only its parent tells them apart.
+   */
+  async itemUnder(parent: string, child: string): Promise<Locator> {
+    let id: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const rows = await this.rows();
+          const index = rows.findIndex((r) => r.label === parent);
+          const parentRow = rows[index];
+          id = undefined;
+          if (!parentRow) return false;
+          for (const row of rows.slice(index + 1)) {
+            if (row.level <= parentRow.level) break;
+            if (row.level === parentRow.level + 1 && row.label === child) id = row.id;
+          }
+          return id !== undefined;
+        },
+        { message: `a row "${child}" under "${parent}"` },
+      )
+      .toBe(true);
+    return this.tree.getByRole('treeitem').and(this.page.locator(`[data-id="${cssString(id ?? '')}"]`));
+  }
+
+  /** Selects the row labelled `child` under `parent` and waits for its entry's editor heading. */
+  async openUnder(parent: string, child: string): Promise<void> {
+    await (await this.itemUnder(parent, child)).click();
+    await expect(this.page.getByRole('heading', { name: child, level: 2 })).toBeVisible();
+  }
+}
+
+/** One rendered row of the tree, see {@link InspectorPage.rows}. */
+export type TreeRowInfo = { id: string; level: number; label: string; text: string };
+
+/** Escapes a value for a double-quoted CSS attribute selector. */
+function cssString(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
 }
 
 /** Signs in with a password and waits until the sync is live. */

@@ -183,6 +183,8 @@ export function watchRecord(
         : null;
     case 'initial-complete':
       return state.isInitialIncluded ? { event: 'initial-complete', room_count: event.roomCount } : null;
+    case 'device-list-changed':
+      return { event: 'device-list-changed' };
     case 'status':
       return null;
   }

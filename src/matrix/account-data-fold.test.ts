@@ -132,3 +132,21 @@ describe('the fold: room m.tag without tags (#8)', () => {
     expect(out.global['m.tag']).toMatchObject({ isDeleted: false, content: { tags: {} } });
   });
 });
+
+describe('the fold: device events (#10)', () => {
+  it('folds MSC4331 device deltas into the device scope and ignores device-list-changed', () => {
+    const first = foldSyncBatch(
+      emptyFoldState(),
+      [
+        { kind: 'global-snapshot', data: { a: { v: 1 } }, deleted: [] },
+        { kind: 'changed', scope: { kind: 'device', deviceId: 'D' }, type: 'org.d', content: { d: 1 } },
+      ],
+      10,
+    );
+    expect(first.devices.get('D')?.['org.d']).toMatchObject({ isDeleted: false, content: { d: 1 } });
+    const after = foldSyncBatch(first, [{ kind: 'device-list-changed' }], 20);
+    expect(after.global).toBe(first.global);
+    expect(after.rooms).toBe(first.rooms);
+    expect(after.devices).toBe(first.devices);
+  });
+});

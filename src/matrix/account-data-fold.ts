@@ -311,6 +311,8 @@ export function createAccountDataFold<E extends EntryState>(
           isComplete = true;
           break;
         case 'status':
+        case 'device-list-changed':
+          // Not account data: the device list is read over REST (the app refetches on this event).
           break;
       }
     }

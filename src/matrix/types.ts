@@ -79,6 +79,12 @@ export type SyncEvent =
   | { kind: 'room-removed'; roomId: string }
   /** All joined rooms have been covered at least once. */
   | { kind: 'initial-complete'; roomCount: number }
+  /**
+   * The user's **own** device list changed (a device signed in, out or was renamed): sliding sync's
+   * `e2ee` extension or `/v3/sync`'s `device_lists.changed` named the user (docs/protocol.md §4.7).
+   * At most one per batch; it carries no data — re-read `GET /devices`.
+   */
+  | { kind: 'device-list-changed' }
   | { kind: 'status'; status: SyncStatus };
 
 export type SyncListener = (batch: SyncEvent[]) => void;

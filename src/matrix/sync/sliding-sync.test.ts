@@ -109,7 +109,9 @@ describe('SlidingSyncEngine: covering every room', () => {
         conn_id: string;
         lists: { all: { timeline_limit: number; required_state: unknown[] } };
       };
-      expect(body.extensions).toEqual({ account_data: { enabled: true, lists: ['*'], rooms: ['*'] } });
+      expect(body.extensions).toMatchObject({
+        account_data: { enabled: true, lists: ['*'], rooms: ['*'] },
+      });
       expect(body.conn_id).toBe(h.engine.connId);
       expect(body.lists.all.timeline_limit).toBe(0);
       expect(body.lists.all.required_state).toContainEqual(['m.room.name', '']);
@@ -329,6 +331,162 @@ describe('SlidingSyncEngine: account data', () => {
     await drain();
     expect(ofKind(h.events, 'global-snapshot')).toHaveLength(1);
     expect(h.engine.status).toEqual({ state: 'live' });
+    h.engine.stop();
+  });
+});
+
+const extensionsOf = (r: RecordedRequest) => (r.body as { extensions: Record<string, unknown> }).extensions;
+
+describe('SlidingSyncEngine: device lists (e2ee extension, docs/protocol.md §4.7)', () => {
+  it('asks for e2ee only once live, keeps it while re-widening, and drops it on a resync', async () => {
+    const h = setup({ windowStep: 2, windowHeadroom: 1 });
+    h.server.addRooms(roomIds(5));
+    h.engine.start();
+    await drain();
+    const loading = h.syncRequests();
+    // [[0,0]], [[0,2]], [[0,5]] are loading requests; the long-poll after them is live.
+    expect(loading.map((r) => 'e2ee' in extensionsOf(r))).toEqual([false, false, false, true]);
+    expect(extensionsOf(loading[3]!).e2ee).toEqual({ enabled: true });
+    expect(loading[3]?.query.timeout).toBe('30000');
+
+    // count outgrows the window: the re-widening requests still carry e2ee (nothing is sticky).
+    h.server.addRooms(roomIds(6, 'more'));
+    await drain();
+    const afterGrowth = h.syncRequests().slice(loading.length);
+    expect(afterGrowth.length).toBeGreaterThan(1);
+    expect(afterGrowth.every((r) => 'e2ee' in extensionsOf(r))).toBe(true);
+
+    // A resync starts loading again, without e2ee until live.
+    const before = h.syncRequests().length;
+    h.server.forgetConnections();
+    h.server.setGlobal('org.wake', { v: 1 });
+    await drain();
+    const resync = h.syncRequests().slice(before);
+    const firstWithoutPos = resync.findIndex((r) => r.query.pos === undefined);
+    expect(firstWithoutPos).toBeGreaterThanOrEqual(0);
+    expect(resync.slice(0, firstWithoutPos).every((r) => 'e2ee' in extensionsOf(r))).toBe(true);
+    const reloading = resync.slice(firstWithoutPos).filter((r) => r.query.timeout === '0');
+    expect(reloading.length).toBeGreaterThan(1);
+    expect(reloading.some((r) => 'e2ee' in extensionsOf(r))).toBe(false);
+    expect('e2ee' in extensionsOf(h.syncRequests().at(-1)!)).toBe(true);
+    h.engine.stop();
+  });
+
+  it('emits one device-list-changed when the changed users include our own, never for others', async () => {
+    const h = setup();
+    h.server.addRooms(['!a:x']);
+    h.engine.start();
+    await drain();
+    h.events.length = 0;
+
+    h.server.changeDeviceList('@bob:hs.example');
+    await drain();
+    expect(ofKind(h.events, 'device-list-changed')).toEqual([]);
+
+    const batches: SyncEvent[][] = [];
+    h.engine.subscribe((batch) => batches.push(batch));
+    h.server.changeDeviceList('@alice:hs.example');
+    await drain();
+    expect(ofKind(h.events, 'device-list-changed')).toEqual([{ kind: 'device-list-changed' }]);
+    expect(batches.filter((b) => b.some((e) => e.kind === 'device-list-changed'))).toHaveLength(1);
+    // No account data came with it.
+    expect(h.events.filter((e) => e.kind === 'changed' || e.kind === 'deleted')).toEqual([]);
+    h.engine.stop();
+  });
+
+  it('ignores a malformed device_lists', async () => {
+    const h = setup();
+    h.fake.on(
+      'POST',
+      SYNC_PATH,
+      json(200, {
+        pos: 'p1',
+        lists: { all: { count: 0, ops: [] } },
+        extensions: { account_data: { global: [] } },
+      }),
+    );
+    for (const deviceLists of [
+      { changed: '@alice:hs.example' },
+      { changed: [{ user_id: '@alice:hs.example' }] },
+      'junk',
+      { left: ['@alice:hs.example'] },
+    ]) {
+      h.fake.on(
+        'POST',
+        SYNC_PATH,
+        json(200, {
+          pos: 'p2',
+          lists: { all: { count: 0, ops: [] } },
+          extensions: { account_data: { global: [] }, e2ee: { device_lists: deviceLists } },
+        }),
+      );
+    }
+    h.fake.on('POST', SYNC_PATH, 'hang');
+    h.engine.start();
+    await drain();
+    expect(h.syncRequests()).toHaveLength(6);
+    expect(ofKind(h.events, 'device-list-changed')).toEqual([]);
+    h.engine.stop();
+  });
+});
+
+describe('SlidingSyncEngine: MSC4331 device updates (account_data.devices, docs/protocol.md §5)', () => {
+  it('turns both shapes into device-scoped changed/deleted deltas, never a snapshot', async () => {
+    const h = setup();
+    h.server.addRooms(['!a:x']);
+    h.engine.start();
+    await drain();
+    h.events.length = 0;
+
+    h.server.sendDeviceUpdates({
+      DEVA: [
+        { type: 'm.local_notification_settings', content: { is_silenced: true } },
+        { type: 'org.example.gone', content: {} },
+      ],
+      DEVB: { events: [{ type: 'io.element.matrix_client_information', content: { name: 'Element' } }] },
+    });
+    await drain();
+    expect(h.events.filter((e) => e.kind !== 'status')).toEqual([
+      {
+        kind: 'changed',
+        scope: { kind: 'device', deviceId: 'DEVA' },
+        type: 'm.local_notification_settings',
+        content: { is_silenced: true },
+      },
+      { kind: 'deleted', scope: { kind: 'device', deviceId: 'DEVA' }, type: 'org.example.gone' },
+      {
+        kind: 'changed',
+        scope: { kind: 'device', deviceId: 'DEVB' },
+        type: 'io.element.matrix_client_information',
+        content: { name: 'Element' },
+      },
+    ]);
+    h.engine.stop();
+  });
+
+  it('drops malformed device updates and keeps the well-formed ones', async () => {
+    const h = setup();
+    h.server.addRooms(['!a:x']);
+    h.engine.start();
+    await drain();
+    h.events.length = 0;
+
+    h.server.sendDeviceUpdates({
+      '': [{ type: 'org.no-device', content: { v: 1 } }],
+      DEVA: 'junk',
+      DEVB: { events: 'junk' },
+      DEVC: [
+        { type: 42, content: {} },
+        { type: 'org.no-content' },
+        'junk',
+        { type: 'org.ok', content: { v: 1 } },
+      ],
+      DEVD: { type: 'org.single', content: { v: 1 } },
+    });
+    await drain();
+    expect(h.events.filter((e) => e.kind !== 'status')).toEqual([
+      { kind: 'changed', scope: { kind: 'device', deviceId: 'DEVC' }, type: 'org.ok', content: { v: 1 } },
+    ]);
     h.engine.stop();
   });
 });

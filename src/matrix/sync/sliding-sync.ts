@@ -24,6 +24,12 @@
  *    missing from it are `room-removed`. If `count` outgrows the window, it is widened again.
  *    Our own membership (`["m.room.member","$ME"]`) changing triggers an immediate re-poll, because
  *    Synapse drops a room we left from the list only one reply later.
+ *    From the first live request on, the body also carries `extensions.e2ee` so that a change of
+ *    the user's own device list (`e2ee.device_lists.changed` names them) becomes
+ *    `device-list-changed` at once (docs/protocol.md §4.7); it is left out while loading because
+ *    Synapse computes membership deltas over every joined room for it on each request.
+ *    MSC4331 device updates (`account_data.devices`, docs/protocol.md §5) become device-scoped
+ *    deltas in every phase.
  * 4. **resync** — on `M_UNKNOWN_POS` (or `M_UNKNOWN` "Invalid stream token") the position is
  *    dropped; the next reply is a snapshot again (§4.5) and loading restarts.
  *
@@ -45,7 +51,13 @@ import { SLIDING_SYNC_PATH } from '../endpoints.ts';
 import { MatrixResponseError } from '../errors.ts';
 import { isRecord } from '../json.ts';
 import type { RoomInfo, SyncEvent } from '../types.ts';
-import { parseAccountDataEvents, toDeltas, toSnapshot } from './account-data-events.ts';
+import {
+  namesUser,
+  parseAccountDataEvents,
+  toDeltas,
+  toDeviceDeltas,
+  toSnapshot,
+} from './account-data-events.ts';
 import { SyncEngineBase, type SyncEngineOptions, type SyncTransport } from './engine-base.ts';
 import { computeRoomDisplayName, type Hero, type RoomNameInputs } from './room-names.ts';
 
@@ -96,6 +108,12 @@ export class SlidingSyncEngine extends SyncEngineBase {
   private isLastReplyCovering = false;
   /** Our membership changed in a room: ask again at once so the list reflects it. */
   private isRepollNeeded = false;
+  /**
+   * The `e2ee` extension is on: set when the engine first goes live, cleared by a resync. Kept on
+   * while the window re-widens, because a request without it would lose the device-list changes
+   * its new `pos` covers (nothing is sticky, docs/protocol.md §4.1).
+   */
+  private isDeviceListTracked = false;
   private inFlight: InFlight = { pos: undefined, windowEnd: 0 };
 
   constructor(client: SyncTransport, options: SlidingSyncOptions = {}) {
@@ -114,8 +132,11 @@ export class SlidingSyncEngine extends SyncEngineBase {
     return [...this.rooms.values()].map((r) => r.info);
   }
 
-  /** The request body for a window `[[0, windowEnd]]`; exposed for tests and diagnostics. */
-  buildBody(windowEnd: number): Record<string, unknown> {
+  /**
+   * The request body for a window `[[0, windowEnd]]`, with the `e2ee` extension when
+   * `withDeviceLists`; exposed for tests and diagnostics.
+   */
+  buildBody(windowEnd: number, withDeviceLists = false): Record<string, unknown> {
     return {
       conn_id: this.connId,
       lists: {
@@ -126,8 +147,12 @@ export class SlidingSyncEngine extends SyncEngineBase {
           ...(this.options.excludeInvites === false ? {} : { filters: { is_invite: false } }),
         },
       },
-      // Resent every time: nothing is sticky (docs/protocol.md §4.1, §4.3).
-      extensions: { account_data: { enabled: true, lists: ['*'], rooms: ['*'] } },
+      // Resent every time: nothing is sticky (docs/protocol.md §4.1, §4.3). `e2ee` only once live:
+      // Synapse computes membership deltas over every joined room for it on each request (§4.7).
+      extensions: {
+        account_data: { enabled: true, lists: ['*'], rooms: ['*'] },
+        ...(withDeviceLists ? { e2ee: { enabled: true } } : {}),
+      },
     };
   }
 
@@ -138,10 +163,11 @@ export class SlidingSyncEngine extends SyncEngineBase {
         ? 0
         : this.pollTimeoutMs();
     this.isRepollNeeded = false;
+    if (this.currentPos !== undefined && this.isLastReplyCovering) this.isDeviceListTracked = true;
     this.inFlight = { pos: this.currentPos, windowEnd: this.windowEnd };
     return this.client.request('POST', SLIDING_SYNC_PATH, {
       query: { pos: this.currentPos, timeout },
-      body: this.buildBody(this.windowEnd),
+      body: this.buildBody(this.windowEnd, this.isDeviceListTracked),
       signal,
       timeoutMs: this.requestTimeoutMs(timeout),
       maxRateLimitRetries: 0,
@@ -157,6 +183,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
     this.currentPos = undefined;
     this.isInitialComplete = false;
     this.isLastReplyCovering = false;
+    this.isDeviceListTracked = false;
     this.covered.clear();
     this.windowEnd = Math.min(this.windowEnd, this.step() - 1);
     return true;
@@ -232,6 +259,11 @@ export class SlidingSyncEngine extends SyncEngineBase {
         this.reportError(error, `room account data ${roomId}`);
       }
     }
+    // MSC4331 device updates (our choice of field, docs/protocol.md §5): always deltas.
+    batch.push(...toDeviceDeltas(accountData));
+    // Our own device list changed (e2ee extension, docs/protocol.md §4.7).
+    const e2ee = isRecord(extensions.e2ee) ? extensions.e2ee : undefined;
+    if (namesUser(e2ee?.device_lists, this.client.userId)) batch.push({ kind: 'device-list-changed' });
 
     // Rooms that left the list — only decidable when the requested window covered all of it.
     const isCoveringReply = requestWindowEnd >= count - 1;

@@ -184,6 +184,73 @@ describe('V3SyncEngine', () => {
   });
 });
 
+describe('V3SyncEngine: device lists and MSC4331 device updates (docs/protocol.md §4.7, §5)', () => {
+  it('emits device-list-changed once, only when device_lists.changed names our own user', async () => {
+    const { fake, engine, events } = setup();
+    fake.on('GET', SYNC, json(200, initialReply));
+    fake.on('GET', SYNC, json(200, { next_batch: 's2', device_lists: { changed: ['@bob:x'], left: [] } }));
+    fake.on('GET', SYNC, json(200, { next_batch: 's3', device_lists: { changed: '@alice:hs.example' } }));
+    fake.on('GET', SYNC, json(200, { next_batch: 's4', device_lists: { left: ['@alice:hs.example'] } }));
+    fake.on(
+      'GET',
+      SYNC,
+      json(200, { next_batch: 's5', device_lists: { changed: ['@bob:x', '@alice:hs.example'] } }),
+    );
+    fake.on('GET', SYNC, 'hang');
+    const batches: SyncEvent[][] = [];
+    engine.subscribe((batch) => batches.push(batch));
+    engine.start();
+    await drain();
+    expect(fake.requestsTo(SYNC)).toHaveLength(6);
+    expect(events.filter((e) => e.kind === 'device-list-changed')).toEqual([{ kind: 'device-list-changed' }]);
+    // It came with the reply that named us (s5), the last one answered.
+    expect(batches.at(-1)).toEqual([{ kind: 'device-list-changed' }]);
+    engine.stop();
+  });
+
+  it('turns account_data.devices (both shapes) into device-scoped deltas and drops malformed parts', async () => {
+    const { fake, engine, events } = setup();
+    fake.on('GET', SYNC, json(200, initialReply));
+    fake.on(
+      'GET',
+      SYNC,
+      json(200, {
+        next_batch: 's2',
+        account_data: {
+          events: [{ type: 'org.g', content: { g: 1 } }],
+          devices: {
+            DEVA: [
+              { type: 'm.local_notification_settings', content: { is_silenced: false } },
+              { type: 'org.gone', content: {} },
+              { type: 7, content: {} },
+            ],
+            DEVB: { events: [{ type: 'org.b', content: { b: 1 } }, 'junk'] },
+            DEVC: 'junk',
+            '': [{ type: 'org.no-device', content: { v: 1 } }],
+          },
+        },
+      }),
+    );
+    fake.on('GET', SYNC, json(200, { next_batch: 's3', account_data: { events: [], devices: ['junk'] } }));
+    fake.on('GET', SYNC, 'hang');
+    engine.start();
+    await drain();
+    const incremental = events.slice(events.findIndex((e) => e.kind === 'initial-complete') + 1);
+    expect(incremental.filter((e) => e.kind !== 'status')).toEqual([
+      { kind: 'changed', scope: { kind: 'global' }, type: 'org.g', content: { g: 1 } },
+      {
+        kind: 'changed',
+        scope: { kind: 'device', deviceId: 'DEVA' },
+        type: 'm.local_notification_settings',
+        content: { is_silenced: false },
+      },
+      { kind: 'deleted', scope: { kind: 'device', deviceId: 'DEVA' }, type: 'org.gone' },
+      { kind: 'changed', scope: { kind: 'device', deviceId: 'DEVB' }, type: 'org.b', content: { b: 1 } },
+    ]);
+    engine.stop();
+  });
+});
+
 describe('createAccountDataSync', () => {
   it('chooses sliding sync only when the authenticated /versions advertises it', async () => {
     expect(chooseSyncKind({ slidingSync: true })).toBe('sliding');

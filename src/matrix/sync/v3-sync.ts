@@ -14,12 +14,22 @@
  * `(since, timeout)` was completed within the cache window gets its timeout nudged by 1 ms.
  * `set_presence=offline` keeps the inspector from marking the user online. Note that `/v3/sync`
  * drains this device's to-device queue, so the session should be the inspector's own device.
+ *
+ * MSC4331 device updates under `account_data.devices` (our choice of field, docs/protocol.md §5)
+ * become device-scoped deltas. The top-level `device_lists` (incremental syncs only; no filter
+ * removes it) naming the user becomes `device-list-changed` (docs/protocol.md §4.7).
  */
 import { V3_SYNC_PATH } from '../endpoints.ts';
 import { MatrixResponseError } from '../errors.ts';
 import { isRecord } from '../json.ts';
 import type { RoomInfo, SyncEvent } from '../types.ts';
-import { parseAccountDataEvents, toDeltas, toSnapshot } from './account-data-events.ts';
+import {
+  namesUser,
+  parseAccountDataEvents,
+  toDeltas,
+  toDeviceDeltas,
+  toSnapshot,
+} from './account-data-events.ts';
 import { SyncEngineBase, type SyncEngineOptions, type SyncTransport } from './engine-base.ts';
 import { computeRoomDisplayName, type RoomNameInputs } from './room-names.ts';
 
@@ -133,6 +143,7 @@ export class V3SyncEngine extends SyncEngineBase {
     // go to the snapshot's `deleted`, so a "deleted by `PUT {}`" type stays visible.
     if (isSnapshot) batch.push({ kind: 'global-snapshot', ...toSnapshot(globalEvents) });
     else batch.push(...toDeltas({ kind: 'global' }, globalEvents));
+    batch.push(...toDeviceDeltas(response.account_data));
 
     const rooms = isRecord(response.rooms) ? response.rooms : {};
     const joined = isRecord(rooms.join) ? rooms.join : {};
@@ -161,6 +172,7 @@ export class V3SyncEngine extends SyncEngineBase {
       this.rooms.delete(roomId);
       batch.push({ kind: 'room-removed', roomId });
     }
+    if (namesUser(response.device_lists, this.client.userId)) batch.push({ kind: 'device-list-changed' });
 
     this.recent.set(this.inFlight.key, this.now());
     this.since = response.next_batch;

@@ -5,6 +5,10 @@
  * including `{}` rows, §3), deltas since `pos`, `M_UNKNOWN_POS` for positions it does not hold (only
  * the current and previous are kept), `ops[].room_ids` for the window, and long-polling until a
  * change or the timeout (driven by `setTimeout`, so fake timers control it).
+ *
+ * With `extensions.e2ee` it reports device-list changes since `pos` as Synapse does
+ * (`e2ee.device_lists.changed`, incremental requests only, §4.7); MSC4331 device updates go to
+ * `account_data.devices` exactly as given to {@link FakeSlidingServer.sendDeviceUpdates} (§5).
  */
 import type { JsonObject } from '../types.ts';
 import type { RecordedRequest, Reply } from './scripted-fetch.ts';
@@ -23,6 +27,8 @@ export class FakeSlidingServer {
   private stream = 1;
   private posCounter = 0;
   private waiters = new Set<() => void>();
+  private readonly deviceListChanges: { userId: string; stream: number }[] = [];
+  private readonly deviceUpdates: { raw: Record<string, unknown>; stream: number }[] = [];
   /** When false, initial global data keeps `{}` rows (MSC3391 off). */
   dropEmptyGlobalOnInitial = true;
 
@@ -53,6 +59,16 @@ export class FakeSlidingServer {
     map.set(type, { content, stream: this.bump() });
   }
 
+  /** A user's device list changed (a device signed in or out). */
+  changeDeviceList(userId: string): void {
+    this.deviceListChanges.push({ userId, stream: this.bump() });
+  }
+
+  /** MSC4331 device updates, merged as given into `account_data.devices` of replies after `pos`. */
+  sendDeviceUpdates(raw: Record<string, unknown>): void {
+    this.deviceUpdates.push({ raw, stream: this.bump() });
+  }
+
   /** Forgets every connection (e.g. positions unused for 7 days). */
   forgetConnections(): void {
     this.connections.clear();
@@ -62,7 +78,7 @@ export class FakeSlidingServer {
     const body = req.body as {
       conn_id: string;
       lists: { all: { ranges: [number, number][] } };
-      extensions?: { account_data?: { enabled?: boolean } };
+      extensions?: { account_data?: { enabled?: boolean }; e2ee?: { enabled?: boolean } };
     };
     const pos = req.query.pos;
     const timeout = Number(req.query.timeout ?? '0');
@@ -93,7 +109,7 @@ export class FakeSlidingServer {
   private compute(
     body: {
       lists: { all: { ranges: [number, number][] } };
-      extensions?: { account_data?: { enabled?: boolean } };
+      extensions?: { account_data?: { enabled?: boolean }; e2ee?: { enabled?: boolean } };
     },
     conn: Connection,
     since: number | undefined,
@@ -123,11 +139,23 @@ export class FakeSlidingServer {
           : row.stream > since,
       )
       .map(([type, row]) => ({ type, content: row.content }));
+    const devices: Record<string, unknown> = {};
+    for (const update of this.deviceUpdates) {
+      if (since !== undefined && update.stream > since) Object.assign(devices, update.raw);
+    }
+    const isE2ee = body.extensions?.e2ee?.enabled === true;
+    const changedUsers = [
+      ...new Set(
+        this.deviceListChanges.filter((c) => since !== undefined && c.stream > since).map((c) => c.userId),
+      ),
+    ];
     const windowKey = window.join(',');
     const isEmpty =
       newlySent.length === 0 &&
       Object.keys(roomAccountData).length === 0 &&
       global.length === 0 &&
+      Object.keys(devices).length === 0 &&
+      !(isE2ee && changedUsers.length > 0) &&
       windowKey === conn.lastWindow;
     const json: Record<string, unknown> = {
       lists: {
@@ -135,9 +163,23 @@ export class FakeSlidingServer {
       },
       rooms,
     };
+    const extensions: Record<string, unknown> = {};
     if (body.extensions?.account_data?.enabled === true) {
-      json.extensions = { account_data: { global, rooms: roomAccountData } };
+      extensions.account_data = {
+        global,
+        rooms: roomAccountData,
+        ...(Object.keys(devices).length > 0 ? { devices } : {}),
+      };
     }
+    if (isE2ee) {
+      // Synapse always sends the key counts; `device_lists` only on incremental requests.
+      extensions.e2ee = {
+        device_one_time_keys_count: { signed_curve25519: 0 },
+        device_unused_fallback_key_types: [],
+        ...(since === undefined ? {} : { device_lists: { changed: changedUsers, left: [] } }),
+      };
+    }
+    if (Object.keys(extensions).length > 0) json.extensions = extensions;
     return { json, isEmpty, newlySent, windowKey };
   }
 

@@ -11,6 +11,7 @@ import {
   createRoom,
   createUser,
   homeserver,
+  loginAsNewDevice,
   putAccountData,
   setTag,
   type TestUser,
@@ -61,7 +62,8 @@ describe('CLI against Synapse', () => {
     const run = await startCli(['dump', '--homeserver', `127.0.0.1:${port}`, '--user', user.localpart], {
       MATRIX_PASSWORD: user.password,
     }).done;
-    expect(run.stderr).toBe('');
+    // Synapse has no MSC4331 (404 M_UNRECOGNIZED on both paths): the one line on stderr (#10).
+    expect(run.stderr).toBe('Device account data: not supported by this server (MSC4331); see "notes".\n');
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as DumpDocument;
     expect(doc.global['org.example.global']).toEqual({ hello: 'world' });
@@ -74,10 +76,44 @@ describe('CLI against Synapse', () => {
     expect(doc.meta.room_names).toEqual({ [roomId]: 'CLI room' });
     expect(Object.keys(doc.devices)).toContain(user.deviceId);
     expect(Object.values(doc.devices).every((d) => Object.keys(d).length === 0)).toBe(true);
-    expect(doc.notes.join('\n')).toMatch(/MSC4331/);
+    expect(
+      doc.notes.filter((n) => n.startsWith('Device account data: not supported by this server')),
+    ).toEqual([expect.stringMatching(/MSC4331/)]);
+    expect(doc.orphans).toEqual([]);
     expect(run.stdout).not.toContain(user.password);
     // The device the dump created is gone again.
     expect(await devicesOf(user)).toEqual(before);
+  });
+
+  it('dump lists the client-information entry of a signed-out device as an orphan; Synapse deleted its MSC3890 entry (#10)', async () => {
+    const hs = homeserver('main');
+    const user = await createUser(hs, { prefix: 'cli-orphans' });
+    const gone = await loginAsNewDevice(user, 'Soon gone');
+    const kept = await loginAsNewDevice(user, 'Kept');
+    for (const device of [gone, kept]) {
+      await putAccountData(device, `io.element.matrix_client_information.${device.deviceId}`, {
+        name: 'Element',
+        version: '1.11.85',
+        url: 'app.element.io',
+      });
+      await putAccountData(device, `org.matrix.msc3890.local_notification_settings.${device.deviceId}`, {
+        is_silenced: true,
+      });
+    }
+    await api(gone, 'POST', '/v3/logout', {});
+
+    const run = await startCli(['dump', '-s', hs.baseUrl, '--compact'], {
+      MATRIX_ACCESS_TOKEN: user.accessToken,
+    }).done;
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as DumpDocument;
+    expect(doc.orphans).toEqual([`io.element.matrix_client_information.${gone.deviceId}`]);
+    // msc3890_enabled: deleting the device soft-deleted its notification settings (docs/protocol.md §5).
+    expect(doc.global[`org.matrix.msc3890.local_notification_settings.${gone.deviceId}`]).toBeUndefined();
+    expect(doc.global[`org.matrix.msc3890.local_notification_settings.${kept.deviceId}`]).toEqual({
+      is_silenced: true,
+    });
+    expect(Object.keys(doc.devices).sort()).toEqual([kept.deviceId, user.deviceId].sort());
   });
 
   it('dump with a token uses /v3/sync when asked, and leaves the device alone', async () => {

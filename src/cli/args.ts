@@ -2,6 +2,7 @@
  * Command-line parsing for the CLI (`npm run cli -- …`), on `node:util` `parseArgs`.
  */
 import { parseArgs } from 'node:util';
+import { DEVICE_DATA_UNSUPPORTED, PER_DEVICE_CATALOGUE } from '../matrix/per-device.ts';
 
 /** A command-line mistake: printed with a hint to `--help`, exit code 2. */
 export class UsageError extends Error {
@@ -49,16 +50,23 @@ Usage:
 Commands:
   dump    Print all account data as one JSON document and exit:
             {"global": {type: content}, "rooms": {roomId: {type: content}},
-             "devices": {deviceId: {type: content}}, "key_backup": {...},
-             "meta": {...}, "notes": [...]}
-          Per-device data (MSC4331) can only be read for named types (--device-type);
-          "notes" says when the server does not support it. "key_backup" is the
-          key-backup preference by MSC4287's rules (On/Off/Not set/Invalid), the old
-          reversed key, the server's backup, what a new sign-in will do, and warnings.
+             "devices": {deviceId: {type: content}}, "orphans": [type],
+             "key_backup": {...}, "meta": {...}, "notes": [...]}
+          No server lists a device's per-device data (MSC4331), so the known
+          per-device types and each --device-type are read on every device:
+            ${PER_DEVICE_CATALOGUE.join('\n            ')}
+          On a server without MSC4331 a note (also printed on stderr) starts with
+            "${DEVICE_DATA_UNSUPPORTED}".
+          "orphans" lists per-device entries of global account data
+          (io.element.matrix_client_information.<device_id>, ...) whose device is gone.
+          "key_backup" is the key-backup preference by MSC4287's rules
+          (On/Off/Not set/Invalid), the old reversed key, the server's backup, what a
+          new sign-in will do, and warnings.
   watch   Print one JSON line per change (including deletions) until Ctrl-C:
             {"event":"changed","scope":"global","type":…,"content":…}
             {"event":"deleted","scope":"room","room_id":…,"type":…}
             {"event":"room-added"|"room-removed",…}
+            {"event":"device-list-changed"}   (your own devices signed in or out)
           With --initial, first one line per scope:
             {"event":"snapshot","scope":"global",…,"data":{type: content},"deleted":[type]}
 
@@ -71,7 +79,8 @@ Options:
   -t, --token <token>       Existing access token (or set ${ENV_TOKEN}). Use a token of a
                             device dedicated to the inspector: /v3/sync drains its to-device queue.
       --sync <api>          auto (default), sliding or v3.
-      --device-type <type>  dump: per-device type to read for every device (repeatable).
+      --device-type <type>  dump: another per-device (MSC4331) type to read on every
+                            device (repeatable).
       --compact             dump: print on one line.
       --initial             watch: also print the initial snapshots.
   -v, --verbose             Print sync status changes to stderr.

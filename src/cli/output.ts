@@ -12,6 +12,7 @@ import {
   type FoldState,
 } from '../matrix/account-data-fold.ts';
 import type { KeyBackupVersion } from '../matrix/api/key-backup.ts';
+import { findOrphans } from '../matrix/per-device.ts';
 import {
   BACKUP_DISABLED_TYPE,
   KEY_BACKUP_TYPE,
@@ -27,6 +28,11 @@ export type DumpDocument = {
   rooms: Record<string, Record<string, JsonObject>>;
   /** deviceId → type → content (MSC4331); `{}` per device when nothing was read. */
   devices: Record<string, Record<string, JsonObject>>;
+  /**
+   * Live per-device entries of global account data (`io.element.matrix_client_information.<id>`, …)
+   * whose device is not in `GET /devices` (`src/matrix/per-device.ts` findOrphans), sorted.
+   */
+  orphans: string[];
   /** The key-backup preference computed by MSC4287's rules (`src/matrix/key-backup-preference.ts`). */
   key_backup?: KeyBackupSummary;
   meta: {
@@ -105,6 +111,7 @@ export class AccountDataCollector {
 /**
  * Builds the `dump` document from collected data: live entries only (tombstones are not data), keys
  * sorted so dumps diff cleanly. Device data read over REST is merged over what sync reported.
+ * `devices` has every device of `GET /devices` as a key: orphans are computed against them.
  */
 export function buildDumpDocument(args: {
   collector: AccountDataCollector;
@@ -124,12 +131,15 @@ export function buildDumpDocument(args: {
   const devices: Record<string, Record<string, JsonObject>> = {};
   const deviceIds = new Set([...state.devices.keys(), ...Object.keys(args.devices)]);
   for (const deviceId of [...deviceIds].sort()) {
-    devices[deviceId] = { ...liveContents(state.devices.get(deviceId)), ...args.devices[deviceId] };
+    const merged = { ...liveContents(state.devices.get(deviceId)), ...args.devices[deviceId] };
+    devices[deviceId] = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1)));
   }
+  const global = liveContents(state.global);
   return {
-    global: liveContents(state.global),
+    global,
     rooms,
     devices,
+    orphans: findOrphans(Object.keys(global), Object.keys(args.devices)),
     ...(args.keyBackup ? { key_backup: args.keyBackup } : {}),
     meta: { ...args.meta, room_names: roomNames },
     notes: args.notes,

@@ -70,12 +70,24 @@ describe('runCli dump', () => {
     const code = await runCli(['dump', '-s', BASE, '-u', 'alice', '-p', PASSWORD], t.cliIo, {
       fetch: fake.fetch,
     });
-    expect(t.stderr()).toBe('');
+    // The one line on stderr: MSC4331 is missing (issue #10).
+    expect(t.stderr()).toBe('Device account data: not supported by this server (MSC4331); see "notes".\n');
     expect(code).toBe(0);
     const doc = JSON.parse(t.stdout()) as DumpDocument;
     expect(doc.global).toEqual({ 'm.direct': { '@bob:localhost': ['!a:localhost'] } });
     expect(doc.rooms).toEqual({ '!a:localhost': { 'org.r': { v: 1 } }, '!b:localhost': {} });
     expect(doc.devices).toEqual({ CLIDEV: {}, PHONE: {} });
+    expect(doc.orphans).toEqual([]);
+    expect(
+      doc.notes.filter((n) => n.startsWith('Device account data: not supported by this server')),
+    ).toEqual([expect.stringMatching(/MSC4331.*under "global"/)]);
+    // Only the probe on our own device, stable then unstable path; nothing per device.
+    expect(
+      fake.requestsTo(/\/devices\/[^/]+\/(account_data|net\.zemos\.account_data)\//).map((r) => r.path),
+    ).toEqual([
+      '/_matrix/client/v3/user/%40alice%3Alocalhost/devices/CLIDEV/account_data/m.inspector.probe',
+      '/_matrix/client/v3/user/%40alice%3Alocalhost/devices/CLIDEV/net.zemos.account_data/m.inspector.probe',
+    ]);
     expect(doc.meta).toEqual({
       homeserver: BASE,
       user_id: '@alice:localhost',
@@ -140,6 +152,94 @@ describe('runCli dump', () => {
   });
 });
 
+describe('runCli dump: per-device data (issue #10)', () => {
+  it('lists orphaned per-device global entries: live ones whose device is not in GET /devices', async () => {
+    const { fake, server } = homeserver();
+    server.setGlobal('io.element.matrix_client_information.PHONE', { name: 'Element', version: '1.11.85' });
+    server.setGlobal('io.element.matrix_client_information.GONE', { name: 'Element', version: '1.11.1' });
+    server.setGlobal('org.matrix.msc3890.local_notification_settings.GONE', { is_silenced: true });
+    // Deleted with its device (Synapse, MSC3890): a tombstone is no orphan.
+    server.setGlobal('org.matrix.msc3890.local_notification_settings.OLD', {});
+    const t = io({ MATRIX_ACCESS_TOKEN: TOKEN });
+    fake.on(
+      'GET',
+      '/_matrix/client/v3/account/whoami',
+      json(200, { user_id: '@alice:localhost', device_id: 'CLIDEV' }),
+    );
+    expect(await runCli(['dump', '-s', BASE], t.cliIo, { fetch: fake.fetch })).toBe(0);
+    const doc = JSON.parse(t.stdout()) as DumpDocument;
+    expect(doc.orphans).toEqual([
+      'io.element.matrix_client_information.GONE',
+      'org.matrix.msc3890.local_notification_settings.GONE',
+    ]);
+    expect(Object.keys(doc)).toEqual([
+      'global',
+      'rooms',
+      'devices',
+      'orphans',
+      'key_backup',
+      'meta',
+      'notes',
+    ]);
+  });
+
+  it('on an MSC4331 server, reads the catalogue and every --device-type on every device', async () => {
+    const { fake } = homeserver();
+    const stored: Record<string, Record<string, object>> = {
+      CLIDEV: { 'm.local_notification_settings': { is_silenced: false } },
+      PHONE: {
+        'io.element.matrix_client_information': { name: 'Element X', version: '25.1' },
+        'org.example.extra': { x: 1 },
+      },
+    };
+    const deviceData =
+      /^\/_matrix\/client\/v3\/user\/%40alice%3Alocalhost\/devices\/([^/]+)\/account_data\/([^/]+)$/;
+    fake.on(
+      'GET',
+      deviceData,
+      (req) => {
+        const [, deviceId = '', type = ''] = deviceData.exec(req.path) ?? [];
+        const content = stored[deviceId]?.[decodeURIComponent(type)];
+        return content ? json(200, content) : matrixError(404, 'M_NOT_FOUND', 'Account data not found');
+      },
+      100,
+    );
+    const t = io();
+    const code = await runCli(
+      ['dump', '-s', BASE, '-u', 'alice', '-p', PASSWORD, '--device-type', 'org.example.extra'],
+      t.cliIo,
+      { fetch: fake.fetch },
+    );
+    expect(t.stderr()).toBe('');
+    expect(code).toBe(0);
+    const doc = JSON.parse(t.stdout()) as DumpDocument;
+    expect(doc.devices).toEqual({
+      CLIDEV: { 'm.local_notification_settings': { is_silenced: false } },
+      PHONE: {
+        'io.element.matrix_client_information': { name: 'Element X', version: '25.1' },
+        'org.example.extra': { x: 1 },
+      },
+    });
+    const read = fake
+      .requestsTo(deviceData)
+      .map((r) => r.path.replace('/_matrix/client/v3/user/%40alice%3Alocalhost/devices/', ''));
+    expect(new Set(read)).toEqual(
+      new Set(
+        ['CLIDEV', 'PHONE'].flatMap((d) =>
+          [
+            'io.element.matrix_client_information',
+            'm.local_notification_settings',
+            'org.matrix.msc3890.local_notification_settings',
+            'org.example.extra',
+          ].map((type) => `${d}/account_data/${type}`),
+        ),
+      ).add('CLIDEV/account_data/m.inspector.probe'),
+    );
+    expect(doc.notes.some((n) => n.startsWith('Device account data: not supported'))).toBe(false);
+    expect(doc.notes.join('\n')).toMatch(/--device-type/);
+  });
+});
+
 describe('runCli watch', () => {
   it('prints one line per change, including deletions, until interrupted; then logs out', async () => {
     const { fake, server } = homeserver();
@@ -187,7 +287,7 @@ describe('output shaping', () => {
     ]);
     const doc = buildDumpDocument({
       collector: c,
-      devices: { D2: {}, D1: {} },
+      devices: { D2: { 'z.t': { z: 1 }, 'a.t': { a: 1 } }, D1: {} },
       meta: { homeserver: 'h', user_id: 'u', sync: 'v3' },
       notes: [],
     });
@@ -195,7 +295,8 @@ describe('output shaping', () => {
       JSON.stringify({
         global: { 'b.type': { b: 1 }, 'c.type': { c: 1 } },
         rooms: { '!z:x': { t: { v: 1 } } },
-        devices: { D1: {}, D2: {} },
+        devices: { D1: {}, D2: { 'a.t': { a: 1 }, 'z.t': { z: 1 } } },
+        orphans: [],
         meta: { homeserver: 'h', user_id: 'u', sync: 'v3', room_names: { '!z:x': 'Z' } },
         notes: [],
       }),
@@ -235,5 +336,6 @@ describe('output shaping', () => {
       ),
     ).toEqual({ event: 'snapshot', scope: 'room', room_id: '!r', data: {}, deleted: ['old'] });
     expect(watchRecord({ kind: 'status', status: { state: 'live' } }, live)).toBeNull();
+    expect(watchRecord({ kind: 'device-list-changed' }, live)).toEqual({ event: 'device-list-changed' });
   });
 });

@@ -3,14 +3,16 @@
  * to the process.
  *
  * Flow: discovery (URL, server name or user ID) → sign-in (a password login creates its own device)
- * → `MatrixClient` → sync engine → `dump` (collect until `initial-complete`, then read devices)
- * or `watch` (print changes until interrupted) → log the created device out again.
+ * → `MatrixClient` → sync engine → `dump` (collect until `initial-complete`, then read devices,
+ * their MSC4331 data and the orphaned per-device global entries) or `watch` (print changes until
+ * interrupted) → log the created device out again.
  */
 import { loginWithAccessToken, loginWithPassword } from '../matrix/auth.ts';
 import { MatrixClient } from '../matrix/client.ts';
 import { discoverHomeserver, DiscoveryError } from '../matrix/discovery.ts';
 import { ClientRefusedError } from '../matrix/errors.ts';
 import type { FetchLike } from '../matrix/http.ts';
+import { DEVICE_DATA_UNSUPPORTED, PER_DEVICE_CATALOGUE } from '../matrix/per-device.ts';
 import { createAccountDataSync, type CreateSyncOptions } from '../matrix/sync/create-sync.ts';
 import type { AccountDataSync, JsonObject, SyncStatus } from '../matrix/types.ts';
 import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.ts';
@@ -38,6 +40,8 @@ export type CliDeps = { fetch?: FetchLike };
 export const CLI_DEVICE_NAME = 'Account Data Inspector (CLI)';
 /** `dump` gives up after this many consecutive failed sync attempts. */
 const DUMP_MAX_ATTEMPTS = 4;
+/** `dump`: MSC4331 reads in flight at once. */
+const DEVICE_READ_CONCURRENCY = 6;
 
 type RunArgs = Extract<CliArgs, { kind: 'run' }>;
 
@@ -128,7 +132,7 @@ async function dump(client: MatrixClient, args: RunArgs, io: CliIo): Promise<num
       : 'Rooms come from /v3/sync (joined rooms only); rooms you left or were never in are not included.',
     'm.push_rules and room m.tag are synthesized by the server from its own tables (docs/protocol.md §2).',
   ];
-  const devices = await readDevices(client, args.deviceTypes, notes);
+  const devices = await readDevices(client, args.deviceTypes, notes, io);
   const backup = await client.getKeyBackupVersion().catch((error: unknown) => {
     notes.push(`The server-side key backup could not be read: ${describeError(error)}`);
     return error instanceof Error ? error : new Error(String(error));
@@ -179,32 +183,41 @@ function collectUntilComplete(
   });
 }
 
+/**
+ * Every device of `GET /devices` (the keys of the result, which `orphans` is computed against) with
+ * its MSC4331 data: no endpoint lists a device's types, so the catalogue types and the
+ * `--device-type` ones are read on every device (docs/protocol.md §5).
+ */
 async function readDevices(
   client: MatrixClient,
-  types: readonly string[],
+  extraTypes: readonly string[],
   notes: string[],
+  io: CliIo,
 ): Promise<Record<string, Record<string, JsonObject>>> {
   const devices: Record<string, Record<string, JsonObject>> = {};
   for (const device of await client.getDevices()) devices[device.device_id] = {};
   const isSupported = await client.supportsDeviceAccountData();
   if (!isSupported) {
     notes.push(
-      'This server does not implement per-device account data (MSC4331): every device is listed with {}. Per-device settings kept in global account data (e.g. io.element.matrix_client_information.<device_id>) are under "global".',
+      `${DEVICE_DATA_UNSUPPORTED}. This server does not implement per-device account data (MSC4331): every device is listed with {}. Per-device settings kept in global account data (e.g. io.element.matrix_client_information.<device_id>) are under "global"; "orphans" lists those whose device is gone.`,
     );
+    io.stderr(`${DEVICE_DATA_UNSUPPORTED} (MSC4331); see "notes".\n`);
     return devices;
   }
-  if (types.length === 0) {
-    notes.push(
-      'Per-device account data (MSC4331) is supported but cannot be listed; pass --device-type <type> to read specific types.',
-    );
-    return devices;
-  }
-  for (const deviceId of Object.keys(devices)) {
-    for (const type of types) {
+  const types = [...new Set([...PER_DEVICE_CATALOGUE, ...extraTypes])];
+  notes.push(
+    `Per-device account data (MSC4331) cannot be listed: ${types.join(', ')} were read on every device, plus any type sync reported; pass --device-type <type> to read more.`,
+  );
+  const reads = Object.keys(devices).flatMap((deviceId) => types.map((type) => ({ deviceId, type })));
+  let next = 0;
+  const worker = async () => {
+    for (let read = reads[next++]; read !== undefined; read = reads[next++]) {
+      const { deviceId, type } = read;
       const result = await client.getAccountData({ kind: 'device', deviceId }, type);
       if (result.status === 'content') (devices[deviceId] ??= {})[type] = result.content;
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(DEVICE_READ_CONCURRENCY, reads.length) }, worker));
   return devices;
 }
 

@@ -209,9 +209,15 @@ describe('sliding sync: rooms', () => {
       .slice(0, 4)
       .map((r) => (r.body as { lists: { all: { ranges: number[][] } } }).lists.all.ranges);
     expect(ranges).toEqual([[[0, 0]], [[0, 100]], [[0, 200]], [[0, 319]]]);
-    for (const r of recorder.requests) {
-      expect((r.body as { extensions: unknown }).extensions).toEqual({
+    // Loading requests carry account_data only; e2ee joins once live (docs/protocol.md §4.7).
+    const extensions = recorder.requests.map((r) => (r.body as { extensions: unknown }).extensions);
+    for (const e of extensions.slice(0, 4)) {
+      expect(e).toEqual({ account_data: { enabled: true, lists: ['*'], rooms: ['*'] } });
+    }
+    for (const e of extensions.slice(4)) {
+      expect(e).toEqual({
         account_data: { enabled: true, lists: ['*'], rooms: ['*'] },
+        e2ee: { enabled: true },
       });
     }
     const loading = log.of('status').filter((e) => e.status.state === 'loading');

@@ -46,6 +46,18 @@ describe('connectSyncToCaches', () => {
     expect(statusStore.getState().status).toEqual({ state: 'live' });
   });
 
+  it('marks the device list stale when sync says the own device list changed (issue #10), and only then', () => {
+    const { engine, queryClient } = setup();
+    const devicesKey = accountDataKeys.devices('@me:x');
+    queryClient.setQueryData(devicesKey, [{ device_id: 'A' }]);
+    engine.emit({ kind: 'changed', scope: { kind: 'global' }, type: 'x.y', content: { a: 1 } });
+    expect(queryClient.getQueryState(devicesKey)?.isInvalidated).toBe(false);
+    engine.emit({ kind: 'device-list-changed' });
+    expect(queryClient.getQueryState(devicesKey)?.isInvalidated).toBe(true);
+    // A device-list change alone touches no account-data cache.
+    expect(queryClient.getQueryData(accountDataKeys.deviceData('@me:x'))).toBeUndefined();
+  });
+
   it('fills the global and rooms caches from a batch', () => {
     const { engine, queryClient } = setup();
     engine.emit(

@@ -2,7 +2,8 @@
  * The sync → cache bridge: the only module that knows both the sync engine and the caches.
  *
  *   engine (sliding sync or /v3/sync) ──batch──▶ foldSyncBatch ──▶ TanStack Query caches
- *                                       └─status─▶ sync-status store
+ *                                       ├─status─▶ sync-status store
+ *                                       └─device-list-changed─▶ refetch of the device list
  *
  * The engine emits one batch per server response; the bridge folds the whole batch into the
  * `global`, `rooms` and `deviceData` caches in one `setQueryData` each, so a 500-room window lands as one render.
@@ -49,7 +50,12 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
     for (const event of batch) {
       if (event.kind === 'status') statusStore.getState().actions.statusChanged(event.status);
     }
-    const hasData = batch.some((e) => e.kind !== 'status');
+    // The device list is a REST read: refetch it when sync says it changed, and once every room is
+    // in (device-list changes are only asked for once live, docs/protocol.md §4.3).
+    if (batch.some((e) => e.kind === 'device-list-changed' || e.kind === 'initial-complete')) {
+      void queryClient.invalidateQueries({ queryKey: accountDataKeys.devices(userId) });
+    }
+    const hasData = batch.some((e) => e.kind !== 'status' && e.kind !== 'device-list-changed');
     if (!hasData) return;
 
     const global = queryClient.getQueryData<ScopeData>(globalKey) ?? {};

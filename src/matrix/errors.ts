@@ -108,6 +108,8 @@ export type ClientRefusalCode =
   | 'empty-type'
   | 'invalid-content'
   | 'server-managed'
+  /** MSC4331: another device's per-device data; only that device may write it (docs/protocol.md §5). */
+  | 'other-device'
   | 'invalid-tags'
   | 'invalid-scope'
   | 'no-refresh-token'

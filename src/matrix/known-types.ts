@@ -409,25 +409,47 @@ export function describeType(type: string): string | undefined {
   return lookupKnownType(type)?.description;
 }
 
-/** How a write of a type in a scope must be made (docs/protocol.md §2, §8 rule of thumb 3). */
+/** How a write of a type in a scope must be made (docs/protocol.md §2, §5, §8 rule of thumb 3). */
 export type WriteRoute =
   | { kind: 'account-data' }
-  /** Refused client-side; `api` names the API to use instead. */
-  | { kind: 'refuse'; api: string; reason: string }
+  /**
+   * Refused client-side: `title` says why in a few words, `reason` in a sentence; `api` names what
+   * can make the change instead (another API, or the owning device).
+   */
+  | { kind: 'refuse'; api: string; title: string; reason: string }
   /** Room `m.tag`: diff and write through `PUT/DELETE /user/{u}/rooms/{r}/tags/{tag}`. */
   | { kind: 'tags' };
+
+/** Who is writing, when it matters: MSC4331 lets only the owning device write its data. */
+export type WriteContext = { ownDeviceId?: string | undefined };
+
+const SERVER_MANAGED_TITLE = 'Read-only: managed by the server';
 
 /**
  * Where a write must go. `m.push_rules` and `m.fully_read` are refused in both the global and room
  * scope, as Synapse 1.160 refuses them on both endpoints with `405` (docs/protocol.md §2). Room `m.tag` is
- * routed to the tags API, because a raw PUT creates a second, shadow `m.tag`.
+ * routed to the tags API, because a raw PUT creates a second, shadow `m.tag`. Another device's
+ * per-device data (MSC4331) is refused when the writer's own device is known: by default only the
+ * owning device may write it (docs/protocol.md §5).
  */
-export function writeRoute(type: string, scope: AccountDataScope): WriteRoute {
-  if (scope.kind === 'device') return { kind: 'account-data' };
+export function writeRoute(type: string, scope: AccountDataScope, context: WriteContext = {}): WriteRoute {
+  if (scope.kind === 'device') {
+    const own = context.ownDeviceId;
+    if (own !== undefined && own !== scope.deviceId) {
+      return {
+        kind: 'refuse',
+        api: `device ${scope.deviceId}`,
+        title: "Read-only: another device's data",
+        reason: `Only device ${scope.deviceId} can change its own account data (MSC4331: by default only the owning device may write it). This inspector is device ${own}.`,
+      };
+    }
+    return { kind: 'account-data' };
+  }
   if (type === M_PUSH_RULES) {
     return {
       kind: 'refuse',
       api: '/pushrules',
+      title: SERVER_MANAGED_TITLE,
       reason: 'm.push_rules is managed by the server; change push rules through the /pushrules API.',
     };
   }
@@ -435,6 +457,7 @@ export function writeRoute(type: string, scope: AccountDataScope): WriteRoute {
     return {
       kind: 'refuse',
       api: '/rooms/{roomId}/read_markers',
+      title: SERVER_MANAGED_TITLE,
       reason:
         'm.fully_read is managed by the server; move the read marker with /rooms/{roomId}/read_markers.',
     };

@@ -3,7 +3,7 @@
  * room and device account data on the left, the selected entry's editor on the right.
  */
 import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useShallow } from 'zustand/react/shallow';
 import type { MatrixClient } from '../../matrix/client.ts';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
@@ -15,7 +15,9 @@ import { preloadJsonEditor } from '../../editor/json-editor.tsx';
 import { ErrorBoundary } from '../../components/error-boundary.tsx';
 import { accountDataKeys, accountDataQueries } from './queries.ts';
 import { buildTreeRows, GROUP_IDS, entrySummary, type AccountDataRow } from './tree-model.ts';
-import { entryRowId, roomRowId } from './row-ids.ts';
+import { deviceRowId, entryRowId, roomRowId } from './row-ids.ts';
+import { DeviceTypesDb } from './device-types-db.ts';
+import { candidateTypes, useDeviceReads, useRememberedDeviceTypes } from './device-reads.ts';
 import {
   createInspectorStore,
   InspectorStoreContext,
@@ -68,6 +70,7 @@ export function AccountDataView(props: AccountDataViewProps) {
   useDeepLinkSync(store);
   useHistoryUpdates(props.history, props.client.userId);
   const [draftsDb] = useState(() => new DraftsDb());
+  const [deviceTypesDb] = useState(() => new DeviceTypesDb());
   useEffect(() => {
     let isCurrent = true;
     draftsDb
@@ -86,7 +89,7 @@ export function AccountDataView(props: AccountDataViewProps) {
   return (
     <InspectorStoreContext value={store}>
       <HistoryReaderContext value={props.history}>
-        <Inspector {...props} draftsDb={draftsDb} />
+        <Inspector {...props} draftsDb={draftsDb} deviceTypesDb={deviceTypesDb} />
       </HistoryReaderContext>
     </InspectorStoreContext>
   );
@@ -96,10 +99,12 @@ function Inspector({
   client,
   pending,
   draftsDb,
+  deviceTypesDb,
   onWrite,
   keyBackupPanel,
-}: AccountDataViewProps & { draftsDb: DraftsDb }) {
+}: AccountDataViewProps & { draftsDb: DraftsDb; deviceTypesDb: DeviceTypesDb }) {
   const userId = client.userId;
+  const queryClient = useQueryClient();
   // Cached and shared by the client: no extra request once the session has probed the server.
   const accountDataDelete = useQuery({
     ...accountDataQueries.capabilities(client),
@@ -110,11 +115,9 @@ function Inspector({
   const global = useQuery(accountDataQueries.global(userId)).data;
   const rooms = useQuery(accountDataQueries.rooms(userId)).data;
   const deviceData = useQuery(accountDataQueries.deviceData(userId)).data;
-  const devices = useQuery({
-    queryKey: accountDataKeys.devices(userId),
-    queryFn: ({ signal }) => client.getDevices({ signal }),
-    staleTime: 60_000,
-  }).data;
+  const devices = useQuery(accountDataQueries.devices(client)).data;
+  const deviceSupport = useQuery(accountDataQueries.deviceSupport(client)).data;
+  const rememberedTypes = useRememberedDeviceTypes(userId, deviceTypesDb);
 
   const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys, mainView } = useInspector(
     useShallow((s) => ({
@@ -146,18 +149,36 @@ function Inspector({
         global,
         rooms,
         devices,
+        deviceData,
+        deviceSupport,
         currentDeviceId: client.deviceId,
         expanded,
         filter,
         showDeleted,
       }),
-    [global, rooms, devices, client.deviceId, expanded, filter, showDeleted],
+    [global, rooms, devices, deviceData, deviceSupport, client.deviceId, expanded, filter, showDeleted],
   );
   // Resolved against the data, not the visible rows: collapsing or filtering never closes the editor.
   const selected = useMemo(
     () => resolveSelection(openId, { global, rooms, deviceData, devices, currentDeviceId: client.deviceId }),
     [openId, global, rooms, deviceData, devices, client.deviceId],
   );
+
+  // Per-device data (MSC4331) cannot be listed: read the candidate types on the devices in view.
+  const typesToRead = useMemo(() => candidateTypes(deviceData, rememberedTypes), [deviceData, rememberedTypes]);
+  const deviceIdsToRead = useMemo(
+    () =>
+      (devices ?? [])
+        .map((d) => d.device_id)
+        .filter(
+          (id) =>
+            expanded.has(deviceRowId(id)) ||
+            (selected?.kind === 'device' && selected.device.device_id === id) ||
+            (selected?.kind === 'entry' && selected.scope.kind === 'device' && selected.scope.deviceId === id),
+        ),
+    [devices, expanded, selected],
+  );
+  const deviceReads = useDeviceReads(client, deviceIdsToRead, typesToRead, deviceSupport);
 
   const renderContent = useCallback(
     (row: AccountDataRow, _state: TreeRowState): ReactNode => {
@@ -185,12 +206,18 @@ function Inspector({
                 ),
               )}
               {hasDraft ? <Badge variant="info">Draft</Badge> : null}
+              {row.isAlias ? (
+                <Badge variant="info" title="Stored in global account data; also listed under Global">
+                  Global
+                </Badge>
+              ) : null}
             </>
           );
         }
         case 'group':
         case 'room':
         case 'device':
+        case 'orphans':
           return (
             <>
               {row.kind === 'room' ? (
@@ -209,16 +236,37 @@ function Inspector({
   );
 
   const setMutation = useSetAccountData(client, pending, onWrite);
+  /** Remembers a per-device type for this account (IndexedDB) and reads it on every device. */
+  const rememberDeviceType = useCallback(
+    (type: string) => {
+      void deviceTypesDb
+        .add(userId, type)
+        .catch(() => undefined)
+        .then(() => queryClient.invalidateQueries({ queryKey: accountDataKeys.deviceTypes(userId) }));
+    },
+    [deviceTypesDb, queryClient, userId],
+  );
+  /** Re-reads the device list now (after our own sign-outs; before deleting orphans). */
+  const refreshDevices = useCallback(async (): Promise<ReadonlySet<string>> => {
+    const list = await queryClient.query({ ...accountDataQueries.devices(client), staleTime: 0 });
+    return new Set(list.map((d) => d.device_id));
+  }, [client, queryClient]);
   const onOpenKeyBackup = keyBackupPanel === undefined ? undefined : actions.keyBackupOpened;
   const selectedScope = scopeOfSelection(selected);
 
   const onCreate = (scope: AccountDataScope, type: string, content: JsonObject) => {
     actions.newEntryClosed();
     actions.rowsExpanded(
-      scope.kind === 'room' ? [GROUP_IDS.rooms, roomRowId(scope.roomId)] : [GROUP_IDS.global],
+      scope.kind === 'room'
+        ? [GROUP_IDS.rooms, roomRowId(scope.roomId)]
+        : scope.kind === 'device'
+          ? [GROUP_IDS.devices, deviceRowId(scope.deviceId)]
+          : [GROUP_IDS.global],
     );
     actions.rowSelected(entryRowId(scope, type));
     setMutation.mutate({ scope, type, content });
+    // A per-device type created by hand is looked for on every device from now on.
+    if (scope.kind === 'device') rememberDeviceType(type);
   };
 
   return (
@@ -318,6 +366,12 @@ function Inspector({
               accountDataDelete={accountDataDelete}
               onWrite={onWrite}
               onOpenKeyBackup={onOpenKeyBackup}
+              devices={devices}
+              deviceData={deviceData}
+              deviceSupport={deviceSupport}
+              deviceReads={deviceReads}
+              onLookUpDeviceType={rememberDeviceType}
+              refreshDevices={refreshDevices}
             />
           )}
         </ErrorBoundary>
@@ -326,6 +380,9 @@ function Inspector({
         <NewEntryDialog
           global={global}
           rooms={rooms}
+          ownDevice={
+            deviceSupport ? { deviceId: client.deviceId, data: deviceData?.get(client.deviceId) } : undefined
+          }
           defaultScope={selectedScope}
           onCancel={actions.newEntryClosed}
           onCreate={onCreate}

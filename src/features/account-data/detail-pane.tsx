@@ -1,13 +1,18 @@
 /**
- * The right-hand pane: the selected entry's editor, a room's or a device's facts, or the Overview
+ * The right-hand pane: the selected entry's editor, a room's or a device's facts, the orphaned
+ * per-device entries, or the Overview
  * when nothing (or a group) is selected. It is fed a resolved {@link Selection}, not a tree row, so
  * what the tree shows never decides what stays open here.
  */
 import type { MatrixClient } from '../../matrix/client.ts';
-import { RelativeTime } from '../../components/relative-time.tsx';
 import { EntryPanel } from './entry-panel.tsx';
 import type { DraftsDb } from './drafts-db.ts';
-import type { RoomsData, ScopeData } from './model.ts';
+import type { DevicesData, RoomsData, ScopeData } from './model.ts';
+import { DevicePane } from './device-pane.tsx';
+import { OrphansPane } from './orphans-pane.tsx';
+import { useDeleteAccountData } from './mutations.ts';
+import { orphanEntries, type DeviceInfo } from './tree-model.ts';
+import { perDeviceSuffix } from '../../matrix/known-types.ts';
 import { Overview } from './overview.tsx';
 import type { PendingWrites } from './pending-writes.ts';
 import type { Selection } from './selection.ts';
@@ -28,7 +33,18 @@ export function DetailPane(props: {
   onWrite?: WriteObserver | undefined;
   /** Opens the key-backup panel (Overview line, the preference entries); absent: not offered. */
   onOpenKeyBackup?: (() => void) | undefined;
+  devices?: readonly DeviceInfo[] | undefined;
+  deviceData?: DevicesData | undefined;
+  /** Whether the server stores per-device account data (MSC4331); undefined while unknown. */
+  deviceSupport?: boolean | undefined;
+  /** How reading each device's candidate types goes. */
+  deviceReads?: { isLoading: (deviceId: string) => boolean; error: (deviceId: string) => Error | null };
+  /** Remembers a per-device type for this account and reads it on every device. */
+  onLookUpDeviceType?: (type: string) => void;
+  /** Re-reads the device list; resolves with the IDs that exist now. */
+  refreshDevices?: () => Promise<ReadonlySet<string>>;
 }) {
+  const deleteMutation = useDeleteAccountData(props.client, props.pending, props.onWrite);
   const row = props.selection;
   if (!row) {
     return (
@@ -47,7 +63,7 @@ export function DetailPane(props: {
         ? 'Global'
         : row.scope.kind === 'room'
           ? `Room ${props.rooms?.byId.get(row.scope.roomId)?.info.name ?? ''} (${row.scope.roomId})`
-          : `Device ${row.scope.deviceId}`;
+          : deviceScopeLabel(row.scope.deviceId, props.client.deviceId, props.devices);
     return (
       <EntryPanel
         client={props.client}
@@ -90,28 +106,41 @@ export function DetailPane(props: {
       </section>
     );
   }
-  const d = row.device;
+  if (row.kind === 'orphans') {
+    const refresh = props.refreshDevices;
+    return (
+      <OrphansPane
+        client={props.client}
+        orphans={props.global && props.devices ? orphanEntries(props.global, props.devices) : []}
+        deleteEntry={(type) => deleteMutation.mutateAsync({ scope: { kind: 'global' }, type })}
+        refreshDevices={refresh ?? (() => Promise.resolve(new Set(props.devices?.map((d) => d.device_id))))}
+        deviceOf={(type) => perDeviceSuffix(type)?.deviceId}
+      />
+    );
+  }
+  const deviceId = row.device.device_id;
   return (
-    <section className="detail" aria-label={`Device ${d.device_id}`}>
-      <h2>{d.display_name || d.device_id}</h2>
-      <dl className="facts">
-        <dt>Device ID</dt>
-        <dd>
-          <code>{d.device_id}</code>
-        </dd>
-        {d.last_seen_ts ? (
-          <>
-            <dt>Last seen</dt>
-            <dd>
-              <RelativeTime ts={d.last_seen_ts} />
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {row.isCurrent ? (
-        <p className="hint">This is the inspector&apos;s own device; signing out removes it.</p>
-      ) : null}
-      <p className="hint">Per-device account data (MSC4331) will be listed here.</p>
-    </section>
+    <DevicePane
+      key={deviceId}
+      client={props.client}
+      device={row.device}
+      isCurrent={row.isCurrent}
+      global={props.global}
+      data={props.deviceData?.get(deviceId)}
+      deviceSupport={props.deviceSupport}
+      isReading={props.deviceReads?.isLoading(deviceId) ?? false}
+      readError={props.deviceReads?.error(deviceId) ?? null}
+      onLookUp={(type) => props.onLookUpDeviceType?.(type)}
+      onSignedOut={() => {
+        void props.refreshDevices?.();
+      }}
+    />
   );
+}
+
+/** "Device Phone (ABCDEF) — this inspector; deleted with the device" for an MSC4331 entry's header. */
+function deviceScopeLabel(deviceId: string, ownDeviceId: string, devices: readonly DeviceInfo[] | undefined) {
+  const name = devices?.find((d) => d.device_id === deviceId)?.display_name;
+  const who = deviceId === ownDeviceId ? 'this inspector' : 'read-only here';
+  return `Device ${name ? `${name} (${deviceId})` : deviceId} — ${who}; deleted with the device`;
 }

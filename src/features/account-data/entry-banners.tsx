@@ -49,7 +49,7 @@ export function EntryBanners(props: EntryBannersProps) {
   return (
     <>
       {route.kind === 'refuse' ? (
-        <Banner tone="info" title="Read-only: managed by the server" isAnnounced={false}>
+        <Banner tone="info" title={route.title} isAnnounced={false}>
           {route.reason}
         </Banner>
       ) : null}

@@ -100,7 +100,7 @@ function EntryPanelInner({
     ? { ...entry, ...(lastContent ? { lastContent } : {}), ...(deletion ? { deletion } : {}) }
     : entry;
   const isFromHistory = entry.isDeleted && !entry.lastContent && remembered.lastContent !== undefined;
-  const route = writeRoute(entry.type, scope);
+  const route = writeRoute(entry.type, scope, { ownDeviceId: client.deviceId });
   const isReadOnly = route.kind === 'refuse';
   const isSecret = isSecretType(entry.type, entry.content ?? entry.lastContent);
   const documentUri = useMemo(() => modelUriFor(scope, entry.type), [scope, entry.type]);

@@ -6,7 +6,7 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import { GROUP_IDS } from './tree-model.ts';
-import { entryRowId, roomRowId, ROW_PREFIX } from './row-ids.ts';
+import { canonicalRowId, deviceRowId, entryRowId, roomRowId, ROW_PREFIX } from './row-ids.ts';
 import type { ActivityFilter } from './activity-view.tsx';
 import type { DeepLink } from './deep-link.ts';
 import type { Draft } from './drafts-db.ts';
@@ -108,7 +108,7 @@ function stateOf(link: DeepLink | null, expanded: ReadonlySet<string>): Partial<
       ? [GROUP_IDS.global]
       : scope.kind === 'room'
         ? [GROUP_IDS.rooms, roomRowId(scope.roomId)]
-        : [GROUP_IDS.devices];
+        : [GROUP_IDS.devices, deviceRowId(scope.deviceId)];
   return {
     ...reset,
     mainView: 'detail',
@@ -134,8 +134,8 @@ export function createInspectorStore(link: DeepLink | null = null) {
     historyVersion: undefined,
     historyCompare: undefined,
     activityFilter: {},
-    ...stateOf(link, new Set([GROUP_IDS.global])),
     expanded: new Set([GROUP_IDS.global]),
+    ...stateOf(link, new Set([GROUP_IDS.global])),
     filter: '',
     revealed: new Set(),
     drafts: {},
@@ -144,13 +144,15 @@ export function createInspectorStore(link: DeepLink | null = null) {
       rowSelected: (id) => {
         set((s) => {
           if (!isOpenable(id)) return { selectedId: id };
+          // An entry's second place in the tree opens the entry itself (`row-ids.ts`).
+          const openId = canonicalRowId(id);
           // Opening another entry starts on its content; re-selecting the open one keeps the tab.
-          const isSame = id === s.openId && s.mainView === 'detail';
+          const isSame = openId === s.openId && s.mainView === 'detail';
           return isSame
             ? { selectedId: id }
             : {
                 selectedId: id,
-                openId: id,
+                openId,
                 mainView: 'detail',
                 entryTab: 'content',
                 historyVersion: undefined,

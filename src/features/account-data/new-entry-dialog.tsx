@@ -1,5 +1,6 @@
 /**
- * "New entry": choose a scope (global or one joined room), a type and content. Empty types,
+ * "New entry": choose a scope (global, one joined room, or — where the server stores per-device
+ * account data — this inspector's own device), a type and content. Empty types,
  * duplicates of live entries, server-managed types and non-object or empty content are refused
  * with a reason before anything is sent.
  */
@@ -14,6 +15,11 @@ import { sortedRooms } from './tree-model.ts';
 export type NewEntryDialogProps = {
   global: ScopeData | undefined;
   rooms: RoomsData | undefined;
+  /**
+   * This inspector's own device, offered as a scope when the server stores per-device account
+   * data (MSC4331): other devices' data only their owner may write. Absent: not offered.
+   */
+  ownDevice?: { deviceId: string; data: ScopeData | undefined } | undefined;
   /** Scope to preselect (the room of the current selection). */
   defaultScope: AccountDataScope;
   onCancel: () => void;
@@ -44,8 +50,24 @@ export function newEntryProblem(input: {
   return null;
 }
 
-export function NewEntryDialog({ global, rooms, defaultScope, onCancel, onCreate }: NewEntryDialogProps) {
-  const [scopeValue, setScopeValue] = useState(defaultScope.kind === 'room' ? defaultScope.roomId : '');
+/** The scope select's value for the own device (room IDs start with `!`, so it cannot clash). */
+const OWN_DEVICE = 'device';
+
+export function NewEntryDialog({
+  global,
+  rooms,
+  ownDevice,
+  defaultScope,
+  onCancel,
+  onCreate,
+}: NewEntryDialogProps) {
+  const [scopeValue, setScopeValue] = useState(
+    defaultScope.kind === 'room'
+      ? defaultScope.roomId
+      : defaultScope.kind === 'device' && ownDevice?.deviceId === defaultScope.deviceId
+        ? OWN_DEVICE
+        : '',
+  );
   const [type, setType] = useState('');
   const [contentText, setContentText] = useState('{\n  \n}');
   const [typed, setTyped] = useState('');
@@ -54,8 +76,17 @@ export function NewEntryDialog({ global, rooms, defaultScope, onCancel, onCreate
   const roomList = useMemo(() => (rooms ? sortedRooms(rooms) : []), [rooms]);
 
   const scope: AccountDataScope =
-    scopeValue === '' ? { kind: 'global' } : { kind: 'room', roomId: scopeValue };
-  const existing = scope.kind === 'global' ? global : rooms?.byId.get(scope.roomId)?.data;
+    scopeValue === ''
+      ? { kind: 'global' }
+      : scopeValue === OWN_DEVICE && ownDevice
+        ? { kind: 'device', deviceId: ownDevice.deviceId }
+        : { kind: 'room', roomId: scopeValue };
+  const existing =
+    scope.kind === 'global'
+      ? global
+      : scope.kind === 'device'
+        ? ownDevice?.data
+        : rooms?.byId.get(scope.roomId)?.data;
   const problem = newEntryProblem({ scope, type, contentText, existing });
   const parsedContent = parseContent(contentText);
   // Same rule as the entry panel: secret by type prefix, or by an `encrypted` object in the content.
@@ -100,12 +131,19 @@ export function NewEntryDialog({ global, rooms, defaultScope, onCancel, onCreate
           }}
         >
           <option value="">Global</option>
+          {ownDevice ? <option value={OWN_DEVICE}>This device ({ownDevice.deviceId})</option> : null}
           {roomList.map((r) => (
             <option key={r.info.roomId} value={r.info.roomId}>
               Room: {r.info.name} ({r.info.roomId})
             </option>
           ))}
         </select>
+        {scope.kind === 'device' ? (
+          <p className="hint">
+            Per-device account data (MSC4331) belongs to this inspector&apos;s device and is deleted
+            with it when you sign out.
+          </p>
+        ) : null}
         <label htmlFor={ids.type}>Type</label>
         <input
           id={ids.type}

@@ -8,6 +8,7 @@
  */
 import { queryOptions, skipToken } from '@tanstack/react-query';
 import type { MatrixClient } from '../../matrix/client.ts';
+import type { Device } from '../../matrix/api/devices.ts';
 import type { ServerCapabilities } from '../../matrix/types.ts';
 import type { DevicesData, RoomsData, ScopeData } from './model.ts';
 
@@ -19,6 +20,13 @@ export const accountDataKeys = {
   deviceData: (userId: string) => [...accountDataKeys.all(userId), 'device-data'] as const,
   /** The device list (`GET /v3/devices`). */
   devices: (userId: string) => [...accountDataKeys.all(userId), 'devices'] as const,
+  /** Whether the server stores per-device account data (MSC4331). */
+  deviceSupport: (userId: string) => [...accountDataKeys.all(userId), 'device-support'] as const,
+  /** Per-device types the user looked up by hand (IndexedDB). */
+  deviceTypes: (userId: string) => [...accountDataKeys.all(userId), 'device-types'] as const,
+  /** One device's reads of the candidate types (`types` sorted), which fill `deviceData`. */
+  deviceReads: (userId: string, deviceId: string, types: readonly string[]) =>
+    [...accountDataKeys.all(userId), 'device-reads', deviceId, types] as const,
   /** What the server can do for this user (MSC3391 DELETE decides how deletions are worded). */
   capabilities: (userId: string) => [...accountDataKeys.all(userId), 'capabilities'] as const,
 };
@@ -31,6 +39,24 @@ export const accountDataQueries = {
     queryOptions<ServerCapabilities>({
       queryKey: accountDataKeys.capabilities(client.userId),
       queryFn: ({ signal }) => client.getCapabilities({ signal }),
+      ...forever,
+    }),
+  /**
+   * The device list. Refetched when sync says it changed (the bridge invalidates it), on every
+   * window focus and after this app signs a device out; never polled.
+   */
+  devices: (client: MatrixClient) =>
+    queryOptions<Device[]>({
+      queryKey: accountDataKeys.devices(client.userId),
+      queryFn: ({ signal }) => client.getDevices({ signal }),
+      staleTime: 5_000,
+      refetchOnWindowFocus: 'always',
+    }),
+  /** MSC4331 support, probed once per client (stable path, then unstable; docs/protocol.md §5). */
+  deviceSupport: (client: MatrixClient) =>
+    queryOptions<boolean>({
+      queryKey: accountDataKeys.deviceSupport(client.userId),
+      queryFn: ({ signal }) => client.supportsDeviceAccountData({ signal }),
       ...forever,
     }),
   global: (userId: string) =>

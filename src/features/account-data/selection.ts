@@ -6,14 +6,16 @@
 import { tryParseEntryKey } from '../../matrix/entry-key.ts';
 import type { AccountDataScope } from '../../matrix/types.ts';
 import type { DeviceInfo } from './tree-model.ts';
-import { ROW_PREFIX } from './row-ids.ts';
+import { canonicalRowId, ORPHANS_ROW_ID, ROW_PREFIX } from './row-ids.ts';
 import type { DevicesData, Entry, RoomData, RoomsData, ScopeData } from './model.ts';
 
 /** The selected thing, found in the data. */
 export type Selection =
   | { kind: 'entry'; scope: AccountDataScope; entry: Entry }
   | { kind: 'room'; room: RoomData }
-  | { kind: 'device'; device: DeviceInfo; isCurrent: boolean };
+  | { kind: 'device'; device: DeviceInfo; isCurrent: boolean }
+  /** The "Orphaned entries" node: per-device global entries whose device is gone. */
+  | { kind: 'orphans' };
 
 /** The data a selection is resolved against. */
 export type SelectionSources = {
@@ -25,8 +27,10 @@ export type SelectionSources = {
 };
 
 /** Resolves a row ID to what it names, or undefined (a group, a message, or gone from the data). */
-export function resolveSelection(id: string | null, sources: SelectionSources): Selection | undefined {
-  if (id === null) return undefined;
+export function resolveSelection(rowId: string | null, sources: SelectionSources): Selection | undefined {
+  if (rowId === null) return undefined;
+  if (rowId === ORPHANS_ROW_ID) return { kind: 'orphans' };
+  const id = canonicalRowId(rowId);
   if (id.startsWith(ROW_PREFIX.entry)) {
     const ref = tryParseEntryKey(id.slice(ROW_PREFIX.entry.length));
     if (!ref) return undefined;
@@ -55,5 +59,8 @@ export function resolveSelection(id: string | null, sources: SelectionSources): 
 export function scopeOfSelection(selection: Selection | undefined): AccountDataScope {
   if (selection?.kind === 'entry') return selection.scope;
   if (selection?.kind === 'room') return { kind: 'room', roomId: selection.room.info.roomId };
+  if (selection?.kind === 'device' && selection.isCurrent) {
+    return { kind: 'device', deviceId: selection.device.device_id };
+  }
   return { kind: 'global' };
 }

@@ -7,12 +7,21 @@
  */
 import type { TreeNode } from '../../components/tree-view.tsx';
 import type { AccountDataScope } from '../../matrix/types.ts';
-import { isSecretType, isServerManaged } from '../../matrix/known-types.ts';
+import { ELEMENT_CLIENT_INFORMATION_PREFIX, isSecretType, isServerManaged } from '../../matrix/known-types.ts';
 import { formatBytes } from '../../lib/format.ts';
-import type { Entry, RoomData, RoomsData, ScopeData } from './model.ts';
-import { deviceRowId, entryRowId, roomRowId } from './row-ids.ts';
+import { clientInformationOf, findOrphans, perDeviceEntriesOf } from '../../matrix/per-device.ts';
+import type { DevicesData, Entry, RoomData, RoomsData, ScopeData } from './model.ts';
+import { aliasRowId, deviceRowId, entryRowId, ORPHANS_ROW_ID, roomRowId } from './row-ids.ts';
 
-export type DeviceInfo = { device_id: string; display_name?: string; last_seen_ts?: number };
+export type DeviceInfo = {
+  device_id: string;
+  display_name?: string;
+  last_seen_ts?: number;
+  last_seen_ip?: string;
+};
+
+/** The Devices group's one line on servers without MSC4331 (issue #10 names it). */
+export const DEVICE_DATA_UNSUPPORTED = 'Device account data: not supported by this server';
 
 export type GroupId = 'global' | 'rooms' | 'devices';
 
@@ -20,8 +29,18 @@ export type AccountDataRow = TreeNode &
   (
     | { kind: 'group'; group: GroupId; count: number; summary: string }
     | { kind: 'room'; room: RoomData; count: number; summary: string }
-    | { kind: 'device'; device: DeviceInfo; isCurrent: boolean; summary: string }
-    | { kind: 'entry'; scope: AccountDataScope; entry: Entry; badges: EntryBadge[] }
+    | {
+        kind: 'device';
+        device: DeviceInfo;
+        isCurrent: boolean;
+        summary: string;
+        /** Client name and version from `io.element.matrix_client_information.<id>`, if any. */
+        client: string | undefined;
+        count: number;
+      }
+    | { kind: 'orphans'; count: number; summary: string }
+    /** `isAlias`: the entry's second place in the tree (under a device or "Orphaned entries"). */
+    | { kind: 'entry'; scope: AccountDataScope; entry: Entry; badges: EntryBadge[]; isAlias: boolean }
     | { kind: 'message'; text: string }
   );
 
@@ -37,6 +56,10 @@ export type TreeInput = {
   global: ScopeData | undefined;
   rooms: RoomsData | undefined;
   devices: readonly DeviceInfo[] | undefined;
+  /** Per-device account data (MSC4331) read so far, by device. */
+  deviceData?: DevicesData | undefined;
+  /** Whether the server stores per-device account data; undefined while unknown. */
+  deviceSupport?: boolean | undefined;
   currentDeviceId: string;
   expanded: ReadonlySet<string>;
   filter: string;
@@ -92,20 +115,30 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   const showDeleted = input.showDeleted ?? true;
   const rows: AccountDataRow[] = [];
 
-  const pushEntries = (scope: AccountDataScope, entries: readonly Entry[], level: number) => {
+  /** Entry rows; `parentId` makes them an entry's second place in the tree (alias rows, `row-ids.ts`). */
+  const pushEntries = (
+    scope: AccountDataScope,
+    entries: readonly Entry[],
+    level: number,
+    place: { parentId?: string; setSize?: number; offset?: number } = {},
+  ) => {
     entries.forEach((entry, i) => {
       const badges = entryBadges(scope, entry);
       rows.push({
         kind: 'entry',
-        id: entryRowId(scope, entry.type),
+        id:
+          place.parentId === undefined
+            ? entryRowId(scope, entry.type)
+            : aliasRowId(place.parentId, scope, entry.type),
         level,
         label: entry.type,
         expandable: false,
-        setSize: entries.length,
-        posInSet: i + 1,
+        setSize: place.setSize ?? entries.length,
+        posInSet: (place.offset ?? 0) + i + 1,
         scope,
         entry,
         badges,
+        isAlias: place.parentId !== undefined,
       });
     });
   };
@@ -186,15 +219,35 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     });
   }
 
-  // Devices (their per-device entries arrive with a later issue)
-  const devices = input.devices ?? [];
-  const devicesShown = isFiltering
-    ? devices.filter(
-        (d) =>
-          d.device_id.toLowerCase().includes(needle) || (d.display_name ?? '').toLowerCase().includes(needle),
-      )
-    : devices;
-  const devicesExpanded = isFiltering ? devicesShown.length > 0 : input.expanded.has(GROUP_IDS.devices);
+  // Devices: each device's MSC4331 entries and its per-device global entries, then orphans.
+  const devices = input.devices ? sortedDevices(input.devices, input.currentDeviceId) : [];
+  const perDevice = input.global ? perDeviceGlobalEntries(input.global, showDeleted) : new Map<string, Entry[]>();
+  type DeviceShown = { device: DeviceInfo; own: Entry[]; aliases: Entry[]; client: string | undefined };
+  const devicesShown: DeviceShown[] = [];
+  for (const device of devices) {
+    const own = input.deviceData?.get(device.device_id);
+    const ownAll = own ? entriesOf(own, showDeleted) : [];
+    const aliasAll = perDevice.get(device.device_id) ?? [];
+    const client = clientText(input.global, device.device_id);
+    if (!isFiltering) {
+      devicesShown.push({ device, own: ownAll, aliases: aliasAll, client });
+      continue;
+    }
+    const deviceMatch = [device.device_id, device.display_name ?? '', client ?? ''].some((text) =>
+      text.toLowerCase().includes(needle),
+    );
+    const own_ = deviceMatch ? ownAll : ownAll.filter((e) => matches(e, needle));
+    const aliases = deviceMatch ? aliasAll : aliasAll.filter((e) => matches(e, needle));
+    if (deviceMatch || own_.length + aliases.length > 0) {
+      devicesShown.push({ device, own: own_, aliases, client });
+    }
+  }
+  const orphanAll = input.devices && input.global ? orphanEntries(input.global, input.devices) : [];
+  const orphansShown = isFiltering ? orphanAll.filter((e) => matches(e, needle)) : orphanAll;
+  const hasOrphansNode = orphansShown.length > 0;
+  const devicesExpanded = isFiltering
+    ? devicesShown.length > 0 || hasOrphansNode
+    : input.expanded.has(GROUP_IDS.devices);
   rows.push(
     groupRow(
       'devices',
@@ -205,27 +258,118 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     ),
   );
   if (devicesExpanded) {
+    if (input.deviceSupport === false) {
+      rows.push(messageRow('msg:devices-unsupported', DEVICE_DATA_UNSUPPORTED, 2));
+    }
     if (!input.devices) rows.push(messageRow('msg:devices', 'Loading devices…', 2));
-    devicesShown.forEach((device, i) => {
+    const siblings = devicesShown.length + (hasOrphansNode ? 1 : 0);
+    devicesShown.forEach(({ device, own, aliases, client }, i) => {
       const isCurrent = device.device_id === input.currentDeviceId;
+      const id = deviceRowId(device.device_id);
+      const count = own.length + aliases.length;
+      const expanded = isFiltering ? count > 0 : input.expanded.has(id);
       rows.push({
         kind: 'device',
-        id: deviceRowId(device.device_id),
+        id,
         level: 2,
         label: device.display_name || device.device_id,
-        summary: `${device.device_id}${isCurrent ? ' · this inspector' : ''}`,
-        expandable: false,
-        setSize: devicesShown.length,
+        summary: [device.device_id, isCurrent ? 'this inspector' : undefined, client]
+          .filter((part) => part !== undefined)
+          .join(' · '),
+        expandable: true,
+        expanded,
+        setSize: siblings,
         posInSet: i + 1,
         device,
         isCurrent,
+        client,
+        count,
       });
+      if (!expanded) return;
+      if (count === 0) {
+        rows.push(messageRow(`msg:${id}`, 'No per-device entries', 3));
+        return;
+      }
+      const scope: AccountDataScope = { kind: 'device', deviceId: device.device_id };
+      pushEntries(scope, own, 3, { setSize: count });
+      pushEntries({ kind: 'global' }, aliases, 3, { parentId: id, setSize: count, offset: own.length });
     });
+    if (hasOrphansNode) {
+      const expanded = isFiltering || input.expanded.has(ORPHANS_ROW_ID);
+      rows.push({
+        kind: 'orphans',
+        id: ORPHANS_ROW_ID,
+        level: 2,
+        label: 'Orphaned entries',
+        summary: `${orphanAll.length} ${orphanAll.length === 1 ? 'entry' : 'entries'} of signed-out devices`,
+        expandable: true,
+        expanded,
+        setSize: siblings,
+        posInSet: siblings,
+        count: orphanAll.length,
+      });
+      if (expanded) pushEntries({ kind: 'global' }, orphansShown, 3, { parentId: ORPHANS_ROW_ID });
+    }
   }
-  if (isFiltering && globalShown.length + roomsShown.length + devicesShown.length === 0) {
+  if (isFiltering && globalShown.length + roomsShown.length + devicesShown.length + orphansShown.length === 0) {
     rows.push(messageRow('msg:filter', `Nothing matches “${input.filter.trim()}”`, 1));
   }
   return rows;
+}
+
+/** This inspector's device first, then by name (or ID), memoised on the list's identity. */
+const sortedDevicesCache = new WeakMap<readonly DeviceInfo[], DeviceInfo[]>();
+function sortedDevices(devices: readonly DeviceInfo[], currentDeviceId: string): DeviceInfo[] {
+  let sorted = sortedDevicesCache.get(devices);
+  if (!sorted) {
+    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    const name = (d: DeviceInfo) => d.display_name || d.device_id;
+    sorted = [...devices].sort(
+      (a, b) =>
+        Number(b.device_id === currentDeviceId) - Number(a.device_id === currentDeviceId) ||
+        collator.compare(name(a), name(b)) ||
+        (a.device_id < b.device_id ? -1 : 1),
+    );
+    sortedDevicesCache.set(devices, sorted);
+  }
+  return sorted;
+}
+
+/** Global per-device entries (`<prefix>.<deviceId>`, docs/protocol.md §5) by device, sorted by type. */
+function perDeviceGlobalEntries(global: ScopeData, showDeleted: boolean): Map<string, Entry[]> {
+  const out = new Map<string, Entry[]>();
+  for (const [deviceId, types] of perDeviceEntriesOf(Object.keys(global))) {
+    const entries = types
+      .map((type) => global[type])
+      .filter((e): e is Entry => e !== undefined && (showDeleted || !e.isDeleted))
+      .sort(byType);
+    if (entries.length > 0) out.set(deviceId, entries);
+  }
+  return out;
+}
+
+/** Live global per-device entries whose device is not in the device list. */
+export function orphanEntries(global: ScopeData, devices: readonly DeviceInfo[]): Entry[] {
+  const live = Object.values(global)
+    .filter((e) => !e.isDeleted)
+    .map((e) => e.type);
+  return findOrphans(live, new Set(devices.map((d) => d.device_id)))
+    .map((type) => global[type])
+    .filter((e): e is Entry => e !== undefined);
+}
+
+/** What the device's `io.element.matrix_client_information.<id>` entry says, if it has one. */
+export function deviceClientInfo(global: ScopeData | undefined, deviceId: string) {
+  const content = global?.[`${ELEMENT_CLIENT_INFORMATION_PREFIX}${deviceId}`]?.content;
+  return content ? clientInformationOf(content) : undefined;
+}
+
+/** "Element 1.11.85" from the device's client-information entry, if it has one. */
+export function clientText(global: ScopeData | undefined, deviceId: string): string | undefined {
+  const info = deviceClientInfo(global, deviceId);
+  if (!info) return undefined;
+  const text = [info.name, info.version].filter((part) => part !== undefined && part !== '').join(' ');
+  return text === '' ? undefined : text;
 }
 
 const GROUP_ORDER: readonly GroupId[] = ['global', 'rooms', 'devices'];

@@ -18,6 +18,7 @@ import {
 } from '../endpoints.ts';
 import {
   ClientRefusedError,
+  type ClientRefusalCode,
   UnsupportedFeatureError,
   isEndpointMissing,
   isMatrixApiError,
@@ -29,6 +30,10 @@ import type { Transport } from '../transport.ts';
 import type { AccountDataScope, JsonObject, JsonValue } from '../types.ts';
 import type { CallOptions } from './call-options.ts';
 import type { CapabilitiesApi } from './capabilities.ts';
+
+/** Why a write was refused before any request. */
+const refusalCode = (scope: AccountDataScope): ClientRefusalCode =>
+  scope.kind === 'device' ? 'other-device' : 'server-managed';
 
 /** What a read found. `unsupported` (the server lacks the endpoint) is not "absent". */
 export type AccountDataResult =
@@ -118,8 +123,8 @@ export class AccountDataApi {
         'Account-data content must be a JSON object (not an array, null, a string or a number).',
       );
     }
-    const route = writeRoute(type, scope);
-    if (route.kind === 'refuse') throw new ClientRefusedError('server-managed', route.reason);
+    const route = writeRoute(type, scope, { ownDeviceId: this.transport.authorization.deviceId });
+    if (route.kind === 'refuse') throw new ClientRefusedError(refusalCode(scope), route.reason);
     if (route.kind === 'tags' && scope.kind === 'room') {
       return this.writeTags(scope.roomId, parseTagsContent(content), options);
     }
@@ -146,8 +151,8 @@ export class AccountDataApi {
     options: CallOptions = {},
   ): Promise<DeleteAccountDataResult> {
     validateTarget(scope, type);
-    const route = writeRoute(type, scope);
-    if (route.kind === 'refuse') throw new ClientRefusedError('server-managed', route.reason);
+    const route = writeRoute(type, scope, { ownDeviceId: this.transport.authorization.deviceId });
+    if (route.kind === 'refuse') throw new ClientRefusedError(refusalCode(scope), route.reason);
     if (route.kind === 'tags' && scope.kind === 'room') {
       const result = await this.writeTags(scope.roomId, {}, options);
       return { method: 'TAGS', deleted: result.deleted };

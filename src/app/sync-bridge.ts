@@ -51,7 +51,7 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
       if (event.kind === 'status') statusStore.getState().actions.statusChanged(event.status);
     }
     // The device list is a REST read: refetch it when sync says it changed, and once every room is
-    // in (device-list changes are only asked for once live, docs/protocol.md §4.3).
+    // in (device-list changes are only asked for once live, docs/protocol.md §4.7).
     if (batch.some((e) => e.kind === 'device-list-changed' || e.kind === 'initial-complete')) {
       void queryClient.invalidateQueries({ queryKey: accountDataKeys.devices(userId) });
     }

@@ -224,6 +224,40 @@ describe('device scope (MSC4331)', () => {
   });
 });
 
+describe('device scope of another device (MSC4331: only the owner writes)', () => {
+  const other = { kind: 'device', deviceId: 'OTHER' } as const;
+
+  it('refuses setAccountData and deleteAccountData before any request, with code other-device', async () => {
+    const { fake, client } = setup();
+    fake.fallback = json(200, {});
+    const set = client.setAccountData(other, 'org.x', { a: 1 });
+    await expect(set).rejects.toBeInstanceOf(ClientRefusedError);
+    await expect(set).rejects.toMatchObject({
+      code: 'other-device',
+      message: expect.stringContaining('Only device OTHER can change its own account data') as unknown,
+    });
+    await expect(client.deleteAccountData(other, 'org.x')).rejects.toMatchObject({ code: 'other-device' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('still writes the own device’s data', async () => {
+    const { fake, client } = setup();
+    const own = `/_matrix/client/v3/user/${U}/devices/DEV/account_data/org.x`;
+    fake.on('PUT', own, json(200, {}), 2);
+    expect(await client.setAccountData({ kind: 'device', deviceId: 'DEV' }, 'org.x', { a: 1 })).toEqual({
+      via: 'device',
+      path: 'stable',
+    });
+    expect(await client.deleteAccountData({ kind: 'device', deviceId: 'DEV' }, 'org.x')).toEqual({
+      method: 'PUT_EMPTY',
+    });
+    expect(fake.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+      ['PUT', own, { a: 1 }],
+      ['PUT', own, {}],
+    ]);
+  });
+});
+
 describe('token refresh', () => {
   const refreshable: Session = { ...session, refreshToken: 'rt-1', expiresAt: 10_000_000 };
 

@@ -36,6 +36,51 @@ describe('server-managed types (docs/protocol.md §2, §8 rule 3)', () => {
   });
 });
 
+describe('writeRoute: per-device data of another device (MSC4331, docs/protocol.md §5)', () => {
+  it('refuses another device’s scope with a title and a reason naming the device', () => {
+    const route = writeRoute(
+      'org.example.settings',
+      { kind: 'device', deviceId: 'OTHER' },
+      { ownDeviceId: 'ME' },
+    );
+    expect(route).toMatchObject({
+      kind: 'refuse',
+      api: 'device OTHER',
+      title: "Read-only: another device's data",
+    });
+    if (route.kind !== 'refuse') throw new Error('expected a refusal');
+    expect(route.reason).toContain('Only device OTHER can change its own account data');
+    expect(route.reason).toContain('ME');
+  });
+
+  it('allows the own device, and any device while the writer’s device is unknown', () => {
+    expect(
+      writeRoute('org.example.settings', { kind: 'device', deviceId: 'ME' }, { ownDeviceId: 'ME' }),
+    ).toEqual({
+      kind: 'account-data',
+    });
+    expect(writeRoute('org.example.settings', device)).toEqual({ kind: 'account-data' });
+    expect(writeRoute('org.example.settings', device, { ownDeviceId: undefined })).toEqual({
+      kind: 'account-data',
+    });
+    // Device scope is not subject to the global/room server-managed rules.
+    expect(writeRoute('m.push_rules', { kind: 'device', deviceId: 'ME' }, { ownDeviceId: 'ME' })).toEqual({
+      kind: 'account-data',
+    });
+  });
+
+  it('titles server-managed refusals as before, whatever the writer’s device', () => {
+    expect(writeRoute('m.push_rules', global, { ownDeviceId: 'ME' })).toMatchObject({
+      kind: 'refuse',
+      title: 'Read-only: managed by the server',
+    });
+    expect(writeRoute('m.fully_read', room)).toMatchObject({ title: 'Read-only: managed by the server' });
+    expect(writeRoute('org.example.settings', global, { ownDeviceId: 'ME' })).toEqual({
+      kind: 'account-data',
+    });
+  });
+});
+
 describe('isSecretType (docs/protocol.md §8 rule 2)', () => {
   it('matches the secret prefixes', () => {
     for (const t of [

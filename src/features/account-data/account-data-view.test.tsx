@@ -17,6 +17,9 @@ import { liveEntry, replaceScope, type RoomsData, type ScopeData } from './model
 import { PendingWrites } from './pending-writes.ts';
 import { accountDataKeys } from './queries.ts';
 import { showDeletedKey } from './show-deleted.ts';
+import { createInspectorStore } from './inspector-store.tsx';
+import { aliasRowId, deviceRowId, entryRowId, ORPHANS_ROW_ID } from './row-ids.ts';
+import { GROUP_IDS } from './tree-model.ts';
 
 vi.mock('../../editor/json-editor.tsx', () => import('../../test/editor-doubles.tsx'));
 vi.mock('../../editor/diff-view.tsx', () => import('../../test/editor-doubles.tsx'));
@@ -126,5 +129,113 @@ describe('AccountDataView: tombstones and the "Show deleted" switch (#8)', () =>
     await user.click(showDeleted());
     expect(row('org.emptied')).not.toBeNull();
     expect(window.localStorage.getItem(showDeletedKey(USER))).toBe('true');
+  });
+});
+
+describe('AccountDataView: devices, per-device entries and orphans (issue #10)', () => {
+  const INFO = 'io.element.matrix_client_information.';
+
+  function setupDevices() {
+    const hs = homeserver();
+    const client = new MatrixClient(hs.createSession(USER, { deviceId: 'ME' }));
+    hs.createSession(USER, { deviceId: 'PHONE' });
+    hs.setAccountData(USER, `${INFO}PHONE`, { name: 'Element', version: '1.11.85' });
+    hs.setAccountData(USER, `${INFO}GONE`, { name: 'Element', version: '1.0' });
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData(
+      accountDataKeys.global(USER),
+      replaceScope(
+        undefined,
+        {
+          [`${INFO}PHONE`]: { name: 'Element', version: '1.11.85' },
+          [`${INFO}GONE`]: { name: 'Element', version: '1.0' },
+        },
+        [],
+        1,
+      ),
+    );
+    queryClient.setQueryData(accountDataKeys.rooms(USER), { order: [], byId: new Map(), isComplete: true });
+    queryClient.setQueryData(
+      accountDataKeys.deviceData(USER),
+      new Map([['PHONE', { 'org.example.phone': liveEntry('org.example.phone', { p: 1 }) }]]),
+    );
+    const store = createInspectorStore();
+    store.getState().actions.rowsExpanded([GROUP_IDS.devices, deviceRowId('PHONE'), ORPHANS_ROW_ID]);
+    render(
+      <QueryClientProvider client={queryClient}>
+        <AccountDataView client={client} pending={new PendingWrites()} store={store} />
+      </QueryClientProvider>,
+    );
+    return { hs, store, user: userEvent.setup() };
+  }
+
+  it('lists the devices, says once that MSC4331 is unsupported, and shows the orphan (msw homeserver)', async () => {
+    setupDevices();
+    // Synapse (and the fake) answer 404 M_UNRECOGNIZED on both MSC4331 paths.
+    expect(await screen.findByText('Device account data: not supported by this server')).toBeDefined();
+    expect(screen.getAllByText('Device account data: not supported by this server')).toHaveLength(1);
+    expect(await screen.findByRole('treeitem', { name: /^PHONE\b.*Element 1\.11\.85/ })).toBeDefined();
+    expect(screen.getByRole('treeitem', { name: /^ME\b.*this inspector/ })).toBeDefined();
+    expect(screen.getByRole('treeitem', { name: /^Orphaned entries\b/ })).toBeDefined();
+    // Under Global and under "Orphaned entries": one entry, two places.
+    expect(
+      screen.getAllByRole('treeitem', { name: new RegExp(`^${INFO.replace(/\./g, '\\.')}GONE`) }),
+    ).toHaveLength(2);
+  });
+
+  it('opens the global entry from its alias row under the device (msw homeserver)', async () => {
+    const { store } = setupDevices();
+    await screen.findByRole('treeitem', { name: /^Orphaned entries\b/ });
+    act(() => {
+      store
+        .getState()
+        .actions.rowSelected(aliasRowId(deviceRowId('PHONE'), { kind: 'global' }, `${INFO}PHONE`));
+    });
+    expect(screen.getByRole('region', { name: `Entry ${INFO}PHONE` })).toBeDefined();
+    expect(store.getState().openId).toBe(entryRowId({ kind: 'global' }, `${INFO}PHONE`));
+  });
+
+  it("opens another device's entry read-only (msw homeserver)", async () => {
+    const { store, hs } = setupDevices();
+    await screen.findByRole('treeitem', { name: /^PHONE\b/ });
+    act(() => {
+      store
+        .getState()
+        .actions.rowSelected(entryRowId({ kind: 'device', deviceId: 'PHONE' }, 'org.example.phone'));
+    });
+    const panel = screen.getByRole('region', { name: 'Entry org.example.phone' });
+    expect(within(panel).getByText("Read-only: another device's data")).toBeDefined();
+    expect(within(panel).getByRole<HTMLButtonElement>('button', { name: 'Save' }).disabled).toBe(true);
+    expect(hs.requestsMatching({ method: 'PUT' })).toEqual([]);
+  });
+
+  it('deletes the orphans after re-reading the device list (msw homeserver, no MSC3391: PUT {})', async () => {
+    const { store, hs, user } = setupDevices();
+    await screen.findByRole('treeitem', { name: /^Orphaned entries\b/ });
+    act(() => {
+      store.getState().actions.rowSelected(ORPHANS_ROW_ID);
+    });
+    const pane = screen.getByRole('region', { name: 'Orphaned entries' });
+    await user.click(within(pane).getByRole('button', { name: 'Delete orphans' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete orphaned entries' });
+    expect(
+      within(dialog)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([`${INFO}GONE`]);
+    const devicesBefore = hs.requestsMatching({ method: 'GET', path: '/_matrix/client/v3/devices' }).length;
+    await user.click(within(dialog).getByRole('button', { name: 'Delete 1 entry' }));
+    expect((await screen.findByRole('status', {}, { timeout: 2_000 })).textContent).toContain(
+      'Deleted 1 entry',
+    );
+    expect(hs.requestsMatching({ method: 'GET', path: '/_matrix/client/v3/devices' }).length).toBe(
+      devicesBefore + 1,
+    );
+    expect(hs.getAccountData(USER, `${INFO}GONE`)).toEqual({});
+    // The device's own entry is untouched.
+    expect(hs.getAccountData(USER, `${INFO}PHONE`)).toEqual({ name: 'Element', version: '1.11.85' });
+    expect(hs.requestsMatching({ method: 'PUT' }).map((r) => r.path)).toEqual([
+      `/_matrix/client/v3/user/${USER}/account_data/${INFO}GONE`,
+    ]);
   });
 });

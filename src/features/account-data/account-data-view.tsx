@@ -165,7 +165,10 @@ function Inspector({
   );
 
   // Per-device data (MSC4331) cannot be listed: read the candidate types on the devices in view.
-  const typesToRead = useMemo(() => candidateTypes(deviceData, rememberedTypes), [deviceData, rememberedTypes]);
+  const typesToRead = useMemo(
+    () => candidateTypes(deviceData, rememberedTypes),
+    [deviceData, rememberedTypes],
+  );
   const deviceIdsToRead = useMemo(
     () =>
       (devices ?? [])
@@ -174,7 +177,9 @@ function Inspector({
           (id) =>
             expanded.has(deviceRowId(id)) ||
             (selected?.kind === 'device' && selected.device.device_id === id) ||
-            (selected?.kind === 'entry' && selected.scope.kind === 'device' && selected.scope.deviceId === id),
+            (selected?.kind === 'entry' &&
+              selected.scope.kind === 'device' &&
+              selected.scope.deviceId === id),
         ),
     [devices, expanded, selected],
   );

@@ -110,7 +110,6 @@ export function DetailPane(props: {
     const refresh = props.refreshDevices;
     return (
       <OrphansPane
-        client={props.client}
         orphans={props.global && props.devices ? orphanEntries(props.global, props.devices) : []}
         deleteEntry={(type) => deleteMutation.mutateAsync({ scope: { kind: 'global' }, type })}
         refreshDevices={refresh ?? (() => Promise.resolve(new Set(props.devices?.map((d) => d.device_id))))}

@@ -195,9 +195,9 @@ function SignOutDeviceDialog(props: {
       }
     >
       <p>
-        Sign out <strong>{name}</strong> (<code>{props.device.device_id}</code>)? The device loses access
-        to the account, and the server deletes its per-device data with it (e.g. its notification
-        settings); its other global entries stay behind as orphans.
+        Sign out <strong>{name}</strong> (<code>{props.device.device_id}</code>)? The device loses access to
+        the account, and the server deletes its per-device data with it (e.g. its notification settings); its
+        other global entries stay behind as orphans.
       </p>
       <form
         id={`${id}-form`}

@@ -454,6 +454,56 @@ describe('EntryPanel: guards', () => {
   });
 });
 
+describe('EntryPanel: per-device entries (MSC4331, issue #10)', () => {
+  const TYPE = 'org.example.device_settings';
+  const CONTENT = { theme: 'dark' };
+
+  /** Renders the device entry's panel for a client signed in as device `ME`. */
+  function renderDeviceEntry(deviceId: string) {
+    const hs = homeserver();
+    const client = new MatrixClient(hs.createSession(USER, { deviceId: 'ME' }));
+    const scope: AccountDataScope = { kind: 'device', deviceId };
+    const rendered = renderWithInspector(
+      <EntryPanel
+        client={client}
+        pending={new PendingWrites()}
+        draftsDb={new DraftsDb()}
+        scope={scope}
+        entry={liveEntry(TYPE, CONTENT)}
+        scopeLabel={`Device ${deviceId}`}
+      />,
+    );
+    const editor = () => screen.getByRole<HTMLTextAreaElement>('textbox', { name: `Content of ${TYPE}` });
+    return { ...rendered, hs, editor };
+  }
+
+  it("shows another device's entry read-only with the reason, and sends nothing (msw homeserver)", async () => {
+    const { editor, user, hs } = renderDeviceEntry('OTHER');
+    expect(screen.getByText("Read-only: another device's data")).toBeDefined();
+    expect(screen.getByText(/Only device OTHER can change its own account data/)).toBeDefined();
+    expect(screen.queryByText('Read-only: managed by the server')).toBeNull();
+    expect(editor().readOnly).toBe(true);
+    expect(button('Save').disabled).toBe(true);
+    expect(button('Delete').disabled).toBe(true);
+
+    await user.type(editor(), 'xyz');
+    expect(editor().value).toBe(formatContent(CONTENT));
+    expect(button('Save').disabled).toBe(true);
+    await user.click(button('Delete'));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(hs.requests).toEqual([]);
+  });
+
+  it('lets this inspector edit its own device’s entry (msw homeserver)', async () => {
+    const { editor, user } = renderDeviceEntry('ME');
+    expect(screen.queryByText(/^Read-only/)).toBeNull();
+    expect(editor().readOnly).toBe(false);
+    expect(button('Delete').disabled).toBe(false);
+    await typeDraft(user, editor(), '{"theme": "light"}');
+    expect(button('Save').disabled).toBe(false);
+  });
+});
+
 describe('EntryPanel: server changes under a draft', () => {
   const THEIRS = { '@bob:hs.test': ['!dm:hs.test'], '@carol:hs.test': ['!dm2:hs.test'] };
 

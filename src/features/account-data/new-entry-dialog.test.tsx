@@ -216,6 +216,73 @@ describe('NewEntryDialog', () => {
     expect(onCreate).toHaveBeenCalledExactlyOnceWith(GLOBAL, SETTINGS, { theme: 'dark' });
   });
 
+  it('offers no device scope without ownDevice (MSC4331 unsupported or unknown)', () => {
+    const { field } = renderDialog();
+    expect(
+      within(field.scope)
+        .getAllByRole('option')
+        .some((o) => o.textContent.startsWith('This device')),
+    ).toBe(false);
+  });
+
+  it('offers "This device (<id>)" after Global and creates in the own device scope', async () => {
+    const { field, user, onCreate, setContent, dialog } = renderDialog({
+      ownDevice: { deviceId: 'MYDEV', data: {} },
+    });
+    expect(
+      within(field.scope)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['Global', 'This device (MYDEV)', 'Room: Alpha (!a:hs.test)', 'Room: Beta (!b:hs.test)']);
+    expect(within(dialog).queryByText(/deleted\s+with it when you sign out/)).toBeNull();
+    await user.selectOptions(field.scope, 'This device (MYDEV)');
+    expect(within(dialog).getByText(/deleted\s+with it when you sign out/)).toBeDefined();
+    await user.type(field.type, SETTINGS);
+    await setContent(valid);
+    await user.click(field.create);
+    expect(onCreate).toHaveBeenCalledExactlyOnceWith({ kind: 'device', deviceId: 'MYDEV' }, SETTINGS, {
+      theme: 'dark',
+    });
+  });
+
+  it('preselects the own device when it is the default scope, but never another device', () => {
+    const own = renderDialog({
+      ownDevice: { deviceId: 'MYDEV', data: {} },
+      defaultScope: { kind: 'device', deviceId: 'MYDEV' },
+    });
+    expect(own.field.scope.selectedOptions.item(0)?.textContent).toBe('This device (MYDEV)');
+    cleanup();
+    const other = renderDialog({
+      ownDevice: { deviceId: 'MYDEV', data: {} },
+      defaultScope: { kind: 'device', deviceId: 'OTHER' },
+    });
+    expect(other.field.scope.value).toBe('');
+  });
+
+  it('refuses a duplicate in the own device’s data, but not one that exists only globally', async () => {
+    const { field, user, onCreate, dialog, setContent } = renderDialog({
+      global: { 'org.example.global_only': liveEntry('org.example.global_only', { g: 1 }) },
+      ownDevice: { deviceId: 'MYDEV', data: { [SETTINGS]: liveEntry(SETTINGS, { theme: 'light' }) } },
+      defaultScope: { kind: 'device', deviceId: 'MYDEV' },
+    });
+    await user.type(field.type, SETTINGS);
+    await setContent(valid);
+    await user.click(field.create);
+    expect(within(dialog).getByRole('alert').textContent).toBe(
+      `${SETTINGS} already exists in this scope. Select it in the tree to edit it.`,
+    );
+    expect(onCreate).not.toHaveBeenCalled();
+
+    await user.clear(field.type);
+    await user.type(field.type, 'org.example.global_only');
+    await user.click(field.create);
+    expect(onCreate).toHaveBeenCalledExactlyOnceWith(
+      { kind: 'device', deviceId: 'MYDEV' },
+      'org.example.global_only',
+      { theme: 'dark' },
+    );
+  });
+
   it('calls onCancel from Cancel', async () => {
     const { dialog, user, onCancel, onCreate } = renderDialog();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));

@@ -140,8 +140,8 @@ export function NewEntryDialog({
         </select>
         {scope.kind === 'device' ? (
           <p className="hint">
-            Per-device account data (MSC4331) belongs to this inspector&apos;s device and is deleted
-            with it when you sign out.
+            Per-device account data (MSC4331) belongs to this inspector&apos;s device and is deleted with it
+            when you sign out.
           </p>
         ) : null}
         <label htmlFor={ids.type}>Type</label>

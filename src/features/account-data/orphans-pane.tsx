@@ -6,13 +6,11 @@
  * and deletes through the usual write path (DELETE where the server offers it, `{}` otherwise).
  */
 import { useState } from 'react';
-import type { MatrixClient } from '../../matrix/client.ts';
 import { Banner } from '../../components/banner.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import type { Entry } from './model.ts';
 
 export type OrphansPaneProps = {
-  client: MatrixClient;
   orphans: readonly Entry[];
   /** Deletes one global entry through the app's write path (optimistic, recorded in history). */
   deleteEntry: (type: string) => Promise<unknown>;
@@ -67,9 +65,9 @@ export function OrphansPane(props: OrphansPaneProps) {
     <section className="detail" aria-label="Orphaned entries">
       <h2>Orphaned entries</h2>
       <p>
-        These per-device entries in global account data name a device that no longer exists. Clients
-        write them for their own device (e.g. <code>io.element.matrix_client_information.&lt;device&gt;</code>)
-        and the server does not remove them when the device signs out, so they pile up.
+        These per-device entries in global account data name a device that no longer exists. Clients write
+        them for their own device (e.g. <code>io.element.matrix_client_information.&lt;device&gt;</code>) and
+        the server does not remove them when the device signs out, so they pile up.
       </p>
       {props.orphans.length > 0 ? (
         <>
@@ -131,8 +129,8 @@ export function OrphansPane(props: OrphansPaneProps) {
           }
         >
           <p>
-            This deletes {entriesText(planned.length)} from global account data. Entries of a device that
-            has signed in again meanwhile are kept.
+            This deletes {entriesText(planned.length)} from global account data. Entries of a device that has
+            signed in again meanwhile are kept.
           </p>
           <ul aria-label="Entries to delete" className="orphans-list">
             {planned.map((type) => (
@@ -159,9 +157,7 @@ function OutcomeBanner({ outcome }: { outcome: Outcome }) {
       }
     >
       {outcome.kept.length > 0 ? (
-        <p>
-          Kept because the device exists again: {outcome.kept.join(', ')}.
-        </p>
+        <p>Kept because the device exists again: {outcome.kept.join(', ')}.</p>
       ) : null}
       {outcome.failed.map((f) => (
         <p key={f.type}>

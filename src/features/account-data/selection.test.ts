@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDevices, emptyRooms, foldSyncBatch } from './model.ts';
-import { deviceRowId, entryRowId, roomRowId } from './row-ids.ts';
+import { aliasRowId, deviceRowId, entryRowId, ORPHANS_ROW_ID, roomRowId } from './row-ids.ts';
 import { resolveSelection, scopeOfSelection, type SelectionSources } from './selection.ts';
 import { buildTreeRows, GROUP_IDS } from './tree-model.ts';
 
@@ -72,5 +72,53 @@ describe('resolveSelection (issue #7: the pane does not depend on visible rows)'
       roomId: '!r:x',
     });
     expect(scopeOfSelection(undefined)).toEqual({ kind: 'global' });
+  });
+});
+
+describe('resolveSelection and scopeOfSelection: devices (issue #10)', () => {
+  const CLIENT_INFO_D1 = 'io.element.matrix_client_information.D1';
+  const withPerDevice = foldSyncBatch(
+    { global: state.global, rooms: state.rooms, devices: state.devices },
+    [{ kind: 'changed', scope: { kind: 'global' }, type: CLIENT_INFO_D1, content: { name: 'Element' } }],
+    2,
+  );
+  const perDeviceSources: SelectionSources = { ...sources, global: withPerDevice.global };
+
+  it('resolves an alias row (under a device or "Orphaned entries") to the one global entry', () => {
+    const canonical = resolveSelection(entryRowId({ kind: 'global' }, CLIENT_INFO_D1), perDeviceSources);
+    expect(canonical).toMatchObject({
+      kind: 'entry',
+      scope: { kind: 'global' },
+      entry: { type: CLIENT_INFO_D1, content: { name: 'Element' } },
+    });
+    for (const parent of [deviceRowId('D1'), ORPHANS_ROW_ID]) {
+      const alias = resolveSelection(
+        aliasRowId(parent, { kind: 'global' }, CLIENT_INFO_D1),
+        perDeviceSources,
+      );
+      expect(alias).toEqual(canonical);
+      if (alias?.kind === 'entry' && canonical?.kind === 'entry') expect(alias.entry).toBe(canonical.entry);
+    }
+    expect(
+      resolveSelection(
+        aliasRowId(deviceRowId('D1'), { kind: 'global' }, 'io.element.matrix_client_information.X'),
+        perDeviceSources,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('resolves the "Orphaned entries" node', () => {
+    expect(resolveSelection(ORPHANS_ROW_ID, sources)).toEqual({ kind: 'orphans' });
+    expect(scopeOfSelection({ kind: 'orphans' })).toEqual({ kind: 'global' });
+  });
+
+  it('gives New entry the own device scope for this inspector’s device, global for another device', () => {
+    expect(scopeOfSelection(resolveSelection(deviceRowId('ME'), sources))).toEqual({
+      kind: 'device',
+      deviceId: 'ME',
+    });
+    expect(resolveSelection(deviceRowId('D1'), sources)).toMatchObject({ kind: 'device', isCurrent: false });
+    expect(scopeOfSelection(resolveSelection(deviceRowId('D1'), sources))).toEqual({ kind: 'global' });
+    expect(resolveSelection(deviceRowId('UNKNOWN'), sources)).toBeUndefined();
   });
 });

@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../matrix/types.ts';
 import {
   applyChange,
   emptyDevices,
   emptyRooms,
   foldSyncBatch,
+  liveEntry,
+  tombstone,
   type RoomsData,
   type ScopeData,
 } from './model.ts';
-import { buildTreeRows, GROUP_IDS } from './tree-model.ts';
-import { entryRowId, roomRowId } from './row-ids.ts';
+import {
+  buildTreeRows,
+  clientText,
+  DEVICE_DATA_UNSUPPORTED,
+  deviceClientInfo,
+  GROUP_IDS,
+  orphanEntries,
+  type AccountDataRow,
+} from './tree-model.ts';
+import { aliasRowId, canonicalRowId, deviceRowId, entryRowId, ORPHANS_ROW_ID, roomRowId } from './row-ids.ts';
 
 const global: ScopeData = [
   ['m.push_rules', { global: {} }],
@@ -102,5 +113,290 @@ describe('buildTreeRows', () => {
       filter: '',
     });
     expect(rows.at(-1)).toMatchObject({ label: 'Phone', summary: 'DEV1 · this inspector' });
+  });
+});
+
+describe('buildTreeRows: the Devices group (issue #10)', () => {
+  const CLIENT_INFO = 'io.element.matrix_client_information.';
+  const MSC3890 = 'org.matrix.msc3890.local_notification_settings.';
+  const live = (type: string, content: JsonObject) => liveEntry(type, content);
+  const gone = (type: string, content: JsonObject) => tombstone(type, live(type, content), 5);
+
+  const devGlobal: ScopeData = {
+    'm.direct': live('m.direct', { '@bob:x': ['!dm:x'] }),
+    [`${CLIENT_INFO}AAA`]: live(`${CLIENT_INFO}AAA`, {
+      name: 'Element',
+      version: '1.11.85',
+      url: 'https://app.element.io',
+    }),
+    [`${MSC3890}AAA`]: live(`${MSC3890}AAA`, { is_silenced: true }),
+    // A tombstone of a device that still exists: shown under the device (with Show deleted on).
+    [`m.local_notification_settings.AAA`]: gone('m.local_notification_settings.AAA', { is_silenced: false }),
+    [`${CLIENT_INFO}ME`]: live(`${CLIENT_INFO}ME`, { name: 'Account Data Inspector', version: '0.1' }),
+    // Orphan: a live entry of a device that is gone.
+    [`${CLIENT_INFO}GONE`]: live(`${CLIENT_INFO}GONE`, { name: 'Element', version: '1.0' }),
+    // Not an orphan: the server deleted it with its device (a tombstone).
+    [`${MSC3890}GONE2`]: gone(`${MSC3890}GONE2`, { is_silenced: true }),
+  };
+  const devDeviceData = new Map<string, ScopeData>([
+    [
+      'AAA',
+      {
+        'org.example.b': live('org.example.b', { b: 1 }),
+        'org.example.a': live('org.example.a', { a: 1 }),
+        'org.example.old': gone('org.example.old', { old: 1 }),
+      },
+    ],
+  ]);
+  const devList = [
+    { device_id: 'AAA', display_name: 'zed phone' },
+    { device_id: 'ME', display_name: 'Zulu inspector' },
+    { device_id: 'CCC' },
+    { device_id: 'BBB', display_name: 'Alpha laptop' },
+  ];
+  const devInput = {
+    global: devGlobal,
+    rooms: emptyRooms,
+    devices: devList,
+    deviceData: devDeviceData,
+    deviceSupport: true,
+    currentDeviceId: 'ME',
+    filter: '',
+  };
+  const build = (input: Partial<Parameters<typeof buildTreeRows>[0]> & { expanded: ReadonlySet<string> }) =>
+    buildTreeRows({ ...devInput, ...input });
+  const AAA = deviceRowId('AAA');
+  const deviceRows = (rows: AccountDataRow[]) => rows.flatMap((r) => (r.kind === 'device' ? [r] : []));
+  /** The rows nested under `parentId` (the run of deeper rows right after it). */
+  const childrenOf = (rows: AccountDataRow[], parentId: string) => {
+    const at = rows.findIndex((r) => r.id === parentId);
+    const parent = rows[at];
+    if (!parent) throw new Error(`no row ${parentId}`);
+    const out: AccountDataRow[] = [];
+    for (const r of rows.slice(at + 1)) {
+      if (r.level <= parent.level) break;
+      out.push(r);
+    }
+    return out;
+  };
+
+  it('lists devices with this inspector first, then by name; secondary text has ID, "this inspector" and client', () => {
+    const rows = build({ expanded: new Set([GROUP_IDS.devices]) });
+    const devices = deviceRows(rows);
+    expect(devices.map((r) => r.label)).toEqual(['Zulu inspector', 'Alpha laptop', 'CCC', 'zed phone']);
+    expect(devices.map((r) => r.level)).toEqual([2, 2, 2, 2]);
+    expect(devices[0]).toMatchObject({
+      isCurrent: true,
+      summary: 'ME · this inspector · Account Data Inspector 0.1',
+    });
+    const aaa = devices.find((r) => r.device.device_id === 'AAA');
+    expect(aaa).toMatchObject({
+      isCurrent: false,
+      client: 'Element 1.11.85',
+      summary: 'AAA · Element 1.11.85',
+    });
+    expect(devices.find((r) => r.device.device_id === 'CCC')).toMatchObject({
+      client: undefined,
+      summary: 'CCC',
+    });
+    expect(rows.find((r) => r.id === GROUP_IDS.devices)).toMatchObject({ summary: '4 devices' });
+    // Devices are collapsed by default, but expandable.
+    expect(devices.every((r) => r.expandable && !r.expanded)).toBe(true);
+  });
+
+  it('expands a device to its MSC4331 entries, then its global per-device entries as alias rows', () => {
+    const rows = build({ expanded: new Set([GROUP_IDS.global, GROUP_IDS.devices, AAA]) });
+    const children = childrenOf(rows, AAA);
+    expect(children.map((r) => r.label)).toEqual([
+      'org.example.a',
+      'org.example.b',
+      'org.example.old',
+      `${CLIENT_INFO}AAA`,
+      'm.local_notification_settings.AAA',
+      `${MSC3890}AAA`,
+    ]);
+    expect(children.every((r) => r.level === 3)).toBe(true);
+    expect(children.map((r) => [r.posInSet, r.setSize])).toEqual(children.map((_, i) => [i + 1, 6]));
+    const own = children.slice(0, 3);
+    for (const r of own) {
+      expect(r).toMatchObject({ kind: 'entry', isAlias: false, scope: { kind: 'device', deviceId: 'AAA' } });
+      if (r.kind === 'entry')
+        expect(r.id).toBe(entryRowId({ kind: 'device', deviceId: 'AAA' }, r.entry.type));
+    }
+    const aliases = children.slice(3);
+    for (const r of aliases) {
+      if (r.kind !== 'entry') throw new Error('not an entry row');
+      expect(r).toMatchObject({ isAlias: true, scope: { kind: 'global' } });
+      const globalId = entryRowId({ kind: 'global' }, r.entry.type);
+      // Listed under Global too, under another ID that the alias maps back to.
+      expect(rows.filter((g) => g.id === globalId)).toHaveLength(1);
+      expect(r.id).not.toBe(globalId);
+      expect(r.id).toBe(aliasRowId(AAA, { kind: 'global' }, r.entry.type));
+      expect(canonicalRowId(r.id)).toBe(globalId);
+      // The same entry object in both places.
+      expect(rows.find((g) => g.id === globalId)).toMatchObject({ entry: r.entry });
+    }
+    expect(rows.find((r) => r.id === AAA)).toMatchObject({ expanded: true, count: 6 });
+  });
+
+  it('gives every row a unique ID, with all devices and the orphans node expanded', () => {
+    const rows = build({
+      expanded: new Set([
+        GROUP_IDS.global,
+        GROUP_IDS.devices,
+        ORPHANS_ROW_ID,
+        ...devList.map((d) => deviceRowId(d.device_id)),
+      ]),
+    });
+    const ids = rows.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Non-alias IDs are unaffected by canonicalRowId.
+    expect(canonicalRowId(entryRowId({ kind: 'global' }, 'm.direct'))).toBe(
+      entryRowId({ kind: 'global' }, 'm.direct'),
+    );
+    expect(canonicalRowId(AAA)).toBe(AAA);
+  });
+
+  it('says "No per-device entries" under a device without any', () => {
+    const rows = build({ expanded: new Set([GROUP_IDS.devices, deviceRowId('BBB')]) });
+    expect(childrenOf(rows, deviceRowId('BBB'))).toEqual([
+      expect.objectContaining({ kind: 'message', label: 'No per-device entries', level: 3 }),
+    ]);
+  });
+
+  it('shows "Orphaned entries" after the devices, listing only live entries of missing devices', () => {
+    const rows = build({ expanded: new Set([GROUP_IDS.devices, ORPHANS_ROW_ID]) });
+    const level2 = childrenOf(rows, GROUP_IDS.devices).filter((r) => r.level === 2);
+    expect(level2.at(-1)).toMatchObject({
+      kind: 'orphans',
+      id: ORPHANS_ROW_ID,
+      label: 'Orphaned entries',
+      count: 1,
+      posInSet: 5,
+      setSize: 5,
+    });
+    expect(deviceRows(rows).every((r) => r.setSize === 5)).toBe(true);
+    const orphans = childrenOf(rows, ORPHANS_ROW_ID);
+    expect(orphans.map((r) => r.label)).toEqual([`${CLIENT_INFO}GONE`]);
+    expect(orphans[0]).toMatchObject({
+      kind: 'entry',
+      isAlias: true,
+      id: aliasRowId(ORPHANS_ROW_ID, { kind: 'global' }, `${CLIENT_INFO}GONE`),
+    });
+    expect(canonicalRowId(orphans[0]!.id)).toBe(entryRowId({ kind: 'global' }, `${CLIENT_INFO}GONE`));
+    // The tombstone of the other missing device is not an orphan.
+    expect(rows.some((r) => r.label === `${MSC3890}GONE2` && r.level === 3)).toBe(false);
+  });
+
+  it('has no orphans node when the only entries of missing devices are tombstones', () => {
+    const { [`${CLIENT_INFO}GONE`]: _orphan, ...withoutOrphan } = devGlobal;
+    const rows = build({ global: withoutOrphan, expanded: new Set([GROUP_IDS.devices]) });
+    expect(rows.some((r) => r.kind === 'orphans')).toBe(false);
+    expect(orphanEntries(withoutOrphan, devList)).toEqual([]);
+  });
+
+  it('has no orphans node while the devices are still loading', () => {
+    const rows = build({ devices: undefined, expanded: new Set([GROUP_IDS.devices, ORPHANS_ROW_ID]) });
+    expect(rows.some((r) => r.kind === 'orphans' || r.id.startsWith('alias:'))).toBe(false);
+    expect(rows.find((r) => r.kind === 'message')).toMatchObject({ label: 'Loading devices…' });
+  });
+
+  it('shows "not supported by this server" once in the Devices group when MSC4331 is unsupported', () => {
+    const expanded = new Set([GROUP_IDS.devices, ...devList.map((d) => deviceRowId(d.device_id))]);
+    const unsupported = build({ deviceSupport: false, expanded });
+    const messages = unsupported.filter((r) => r.label === DEVICE_DATA_UNSUPPORTED);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ kind: 'message', level: 2, text: DEVICE_DATA_UNSUPPORTED });
+    expect(DEVICE_DATA_UNSUPPORTED).toBe('Device account data: not supported by this server');
+    // The global per-device entries still show under their devices.
+    expect(childrenOf(unsupported, AAA).some((r) => r.label === `${CLIENT_INFO}AAA`)).toBe(true);
+    for (const deviceSupport of [true, undefined]) {
+      expect(build({ deviceSupport, expanded }).some((r) => r.label === DEVICE_DATA_UNSUPPORTED)).toBe(false);
+    }
+    // Nothing while the group is collapsed.
+    expect(
+      build({ deviceSupport: false, expanded: new Set() }).some((r) => r.label === DEVICE_DATA_UNSUPPORTED),
+    ).toBe(false);
+  });
+
+  it('filters on device name, ID and client, showing the whole device', () => {
+    const byName = build({ filter: 'ALPHA', expanded: new Set() });
+    expect(deviceRows(byName).map((r) => r.device.device_id)).toEqual(['BBB']);
+    expect(byName.find((r) => r.id === GROUP_IDS.devices)?.expanded).toBe(true);
+
+    const byId = build({ filter: 'ccc', expanded: new Set() });
+    expect(deviceRows(byId).map((r) => r.device.device_id)).toEqual(['CCC']);
+
+    const byClient = build({ filter: 'element 1.11', expanded: new Set() });
+    expect(deviceRows(byClient).map((r) => r.device.device_id)).toEqual(['AAA']);
+    // A device that matches shows all its entries.
+    expect(childrenOf(byClient, AAA).map((r) => r.label)).toHaveLength(6);
+  });
+
+  it('filters entries inside devices and orphans, expanding what matches', () => {
+    const inDevice = build({ filter: 'org.example.b', expanded: new Set() });
+    expect(deviceRows(inDevice).map((r) => r.device.device_id)).toEqual(['AAA']);
+    expect(childrenOf(inDevice, AAA).map((r) => r.label)).toEqual(['org.example.b']);
+
+    // Content matches too: the alias row of the MSC3890 entry ("is_silenced": true).
+    const byContent = build({ filter: 'is_silenced', expanded: new Set() });
+    expect(childrenOf(byContent, AAA).map((r) => r.label)).toEqual([`${MSC3890}AAA`]);
+
+    const inOrphans = build({ filter: '.gone', expanded: new Set() });
+    expect(deviceRows(inOrphans)).toEqual([]);
+    expect(inOrphans.find((r) => r.id === ORPHANS_ROW_ID)).toMatchObject({ expanded: true });
+    expect(childrenOf(inOrphans, ORPHANS_ROW_ID).map((r) => r.label)).toEqual([`${CLIENT_INFO}GONE`]);
+
+    const none = build({ filter: 'zzz-nothing', expanded: new Set() });
+    expect(none.some((r) => r.kind === 'orphans' || r.kind === 'device')).toBe(false);
+    expect(none.at(-1)).toMatchObject({ kind: 'message', label: 'Nothing matches “zzz-nothing”' });
+  });
+
+  it('hides tombstones under devices when Show deleted is off', () => {
+    const expanded = new Set([GROUP_IDS.devices, AAA]);
+    const shown = childrenOf(build({ expanded }), AAA).map((r) => r.label);
+    expect(shown).toContain('org.example.old');
+    expect(shown).toContain('m.local_notification_settings.AAA');
+    expect(childrenOf(build({ expanded }), AAA).find((r) => r.label === 'org.example.old')).toMatchObject({
+      badges: ['deleted'],
+    });
+    const hidden = build({ expanded, showDeleted: false });
+    expect(childrenOf(hidden, AAA).map((r) => r.label)).toEqual([
+      'org.example.a',
+      'org.example.b',
+      `${CLIENT_INFO}AAA`,
+      `${MSC3890}AAA`,
+    ]);
+    expect(hidden.find((r) => r.id === AAA)).toMatchObject({ count: 4 });
+  });
+});
+
+describe('clientText and deviceClientInfo', () => {
+  const info = (content: JsonObject): ScopeData => ({
+    'io.element.matrix_client_information.D': liveEntry('io.element.matrix_client_information.D', content),
+  });
+
+  it('reads name and version from the device’s client-information entry', () => {
+    expect(clientText(info({ name: 'Element', version: '1.11.85' }), 'D')).toBe('Element 1.11.85');
+    expect(clientText(info({ name: 'Element' }), 'D')).toBe('Element');
+    expect(clientText(info({ version: '2' }), 'D')).toBe('2');
+    expect(deviceClientInfo(info({ name: 'Element', url: 'https://x', extra: 1 }), 'D')).toEqual({
+      name: 'Element',
+      url: 'https://x',
+    });
+  });
+
+  it('says nothing without a usable entry', () => {
+    expect(clientText(undefined, 'D')).toBeUndefined();
+    expect(clientText(info({ name: 'Element' }), 'OTHER')).toBeUndefined();
+    expect(clientText(info({ name: 42, version: '' }), 'D')).toBeUndefined();
+    const deleted: ScopeData = {
+      'io.element.matrix_client_information.D': tombstone(
+        'io.element.matrix_client_information.D',
+        liveEntry('io.element.matrix_client_information.D', { name: 'Element' }),
+      ),
+    };
+    expect(clientText(deleted, 'D')).toBeUndefined();
+    expect(deviceClientInfo(deleted, 'D')).toBeUndefined();
   });
 });

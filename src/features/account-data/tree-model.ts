@@ -7,9 +7,18 @@
  */
 import type { TreeNode } from '../../components/tree-view.tsx';
 import type { AccountDataScope } from '../../matrix/types.ts';
-import { ELEMENT_CLIENT_INFORMATION_PREFIX, isSecretType, isServerManaged } from '../../matrix/known-types.ts';
+import {
+  ELEMENT_CLIENT_INFORMATION_PREFIX,
+  isSecretType,
+  isServerManaged,
+} from '../../matrix/known-types.ts';
 import { formatBytes } from '../../lib/format.ts';
-import { clientInformationOf, findOrphans, perDeviceEntriesOf } from '../../matrix/per-device.ts';
+import {
+  clientInformationOf,
+  DEVICE_DATA_UNSUPPORTED,
+  findOrphans,
+  perDeviceEntriesOf,
+} from '../../matrix/per-device.ts';
 import type { DevicesData, Entry, RoomData, RoomsData, ScopeData } from './model.ts';
 import { aliasRowId, deviceRowId, entryRowId, ORPHANS_ROW_ID, roomRowId } from './row-ids.ts';
 
@@ -21,7 +30,7 @@ export type DeviceInfo = {
 };
 
 /** The Devices group's one line on servers without MSC4331 (issue #10 names it). */
-export const DEVICE_DATA_UNSUPPORTED = 'Device account data: not supported by this server';
+export { DEVICE_DATA_UNSUPPORTED };
 
 export type GroupId = 'global' | 'rooms' | 'devices';
 
@@ -221,7 +230,9 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
 
   // Devices: each device's MSC4331 entries and its per-device global entries, then orphans.
   const devices = input.devices ? sortedDevices(input.devices, input.currentDeviceId) : [];
-  const perDevice = input.global ? perDeviceGlobalEntries(input.global, showDeleted) : new Map<string, Entry[]>();
+  const perDevice = input.global
+    ? perDeviceGlobalEntries(input.global, showDeleted)
+    : new Map<string, Entry[]>();
   type DeviceShown = { device: DeviceInfo; own: Entry[]; aliases: Entry[]; client: string | undefined };
   const devicesShown: DeviceShown[] = [];
   for (const device of devices) {
@@ -301,7 +312,7 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
         id: ORPHANS_ROW_ID,
         level: 2,
         label: 'Orphaned entries',
-        summary: `${orphanAll.length} ${orphanAll.length === 1 ? 'entry' : 'entries'} of signed-out devices`,
+        summary: `${countText(orphansShown.length, orphanAll.length, orphanAll.length === 1 ? 'entry' : 'entries')} of signed-out devices`,
         expandable: true,
         expanded,
         setSize: siblings,
@@ -311,7 +322,10 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       if (expanded) pushEntries({ kind: 'global' }, orphansShown, 3, { parentId: ORPHANS_ROW_ID });
     }
   }
-  if (isFiltering && globalShown.length + roomsShown.length + devicesShown.length + orphansShown.length === 0) {
+  if (
+    isFiltering &&
+    globalShown.length + roomsShown.length + devicesShown.length + orphansShown.length === 0
+  ) {
     rows.push(messageRow('msg:filter', `Nothing matches “${input.filter.trim()}”`, 1));
   }
   return rows;

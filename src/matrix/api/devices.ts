@@ -100,7 +100,10 @@ export async function deleteDevice(
     });
   } catch (error) {
     if (error instanceof MatrixApiError && (error.status === 401 || error.is(403, 'M_FORBIDDEN'))) {
-      throw new DeviceSignOutError('wrong-password', 'The password was not accepted. Nothing was signed out.');
+      throw new DeviceSignOutError(
+        'wrong-password',
+        'The password was not accepted. Nothing was signed out.',
+      );
     }
     throw error;
   }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useStore } from 'zustand';
 import { SignInPage } from '../features/session/sign-in-page.tsx';
@@ -7,6 +7,12 @@ import { createQueryClient } from './query-client.ts';
 import { createSessionStore } from './session-store.ts';
 import { InspectorShell } from './inspector-shell.tsx';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
+import { takeRedirectReturn } from '../features/session/redirect-return.ts';
+import { RedirectSignIn } from '../features/session/redirect-sign-in.tsx';
+import type { Session } from '../matrix/types.ts';
+
+/** A sign-in that came back from the server but did not complete: why, and for which server. */
+type RedirectFailure = { message: string; baseUrl: string | undefined };
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -16,10 +22,26 @@ export function App() {
   const notice = useStore(sessionStore, (s) => s.notice);
   const resume = useStore(sessionStore, (s) => s.resume);
   const { signedIn } = useStore(sessionStore, (s) => s.actions);
+  // An SSO or OAuth answer in the address bar is taken out of it before anything renders.
+  const [redirect, setRedirect] = useState(() => takeRedirectReturn());
+  const [redirectFailure, setRedirectFailure] = useState<RedirectFailure | null>(null);
+  const onRedirectSignedIn = useCallback(
+    (next: Session, remember: boolean) => {
+      setRedirect(null);
+      signedIn(next, remember);
+    },
+    [signedIn],
+  );
+  const onRedirectFailed = useCallback((message: string, baseUrl: string | undefined) => {
+    setRedirect(null);
+    setRedirectFailure({ message, baseUrl });
+  }, []);
 
   return (
     <QueryClientProvider client={queryClient}>
-      {session ? (
+      {redirect ? (
+        <RedirectSignIn redirect={redirect} onSignedIn={onRedirectSignedIn} onFailed={onRedirectFailed} />
+      ) : session ? (
         <InspectorShell
           key={`${session.userId}|${session.deviceId}`}
           session={session}
@@ -31,8 +53,13 @@ export function App() {
           <SignInPage
             key={resume?.deviceId ?? 'new'}
             onSignedIn={signedIn}
-            {...(notice ? { notice } : {})}
+            {...(redirectFailure
+              ? { notice: `Sign-in did not complete: ${redirectFailure.message}` }
+              : notice
+                ? { notice }
+                : {})}
             {...(resume ? { resume } : {})}
+            {...(redirectFailure?.baseUrl ? { server: redirectFailure.baseUrl } : {})}
           />
         </ErrorBoundary>
       )}

@@ -4,12 +4,11 @@ import {
   loginWithAccessToken,
   loginWithLoginToken,
   loginWithPassword,
-  logout,
   passwordSignIn,
-  refreshSession,
   sessionInvalidation,
   ssoRedirectUrl,
 } from './auth.ts';
+import { logout, refreshSession } from './authorities.ts';
 import { ClientRefusedError, MatrixApiError } from './errors.ts';
 import { ScriptedFetch, json, matrixError } from './testing/scripted-fetch.ts';
 import type { ServerCapabilities, Session } from './types.ts';

@@ -2,7 +2,7 @@
  * Sign-in, refresh and logout for the legacy auth API (docs/protocol.md §1.4), structured as pluggable
  * {@link SignInMethod}s (how a session starts) and {@link SessionAuthority}s (how a session is
  * refreshed and ended, per `Session.authApi`). SSO completes through {@link loginTokenSignIn};
- * OAuth 2.0 (docs/protocol.md §1.5) will add a method and an authority beside these.
+ * OAuth 2.0 (docs/protocol.md §1.5) lives in `oauth.ts`; `authorities.ts` picks a session's authority.
  *
  * Tokens are never logged, never put into URLs and never included in error messages.
  */
@@ -324,34 +324,6 @@ export const legacyAuthority: SessionAuthority = {
     }
   },
 };
-
-/** The authority for a session's auth API. */
-export function authorityFor(session: Session): SessionAuthority {
-  if (session.authApi === 'legacy') return legacyAuthority;
-  return {
-    refresh: () =>
-      Promise.reject(
-        new ClientRefusedError('unsupported-auth-api', 'OAuth 2.0 sessions are not supported yet.'),
-      ),
-    logout: () =>
-      Promise.reject(
-        new ClientRefusedError('unsupported-auth-api', 'OAuth 2.0 sessions are not supported yet.'),
-      ),
-  };
-}
-
-/** `POST /v3/refresh` (legacy) — a new session with rotated tokens. */
-export function refreshSession(session: Session, options?: AuthRequestOptions): Promise<Session> {
-  return authorityFor(session).refresh(session, options);
-}
-
-/**
- * Ends the session: `POST /v3/logout`, which deletes the device (and its MSC3890 settings,
- * docs/protocol.md §5). A `401` counts as success.
- */
-export function logout(session: Session, options?: AuthRequestOptions): Promise<void> {
-  return authorityFor(session).logout(session, options);
-}
 
 /** How an auth failure affects the session (docs/protocol.md §1.4 soft logout). */
 export type SessionInvalidation = {

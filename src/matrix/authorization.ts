@@ -10,8 +10,9 @@
  * - {@link StaticTokenAuthorization}: a token the app cannot refresh (an admin's token for admin
  *   reads, or a pasted token), which simply ends on `401`.
  */
-import { authorityFor, sessionInvalidation } from './auth.ts';
-import { ClientRefusedError, MatrixApiError } from './errors.ts';
+import { sessionInvalidation } from './auth.ts';
+import { authorityFor } from './authorities.ts';
+import { ClientRefusedError, MatrixApiError, OAuthError } from './errors.ts';
 import type { FetchLike } from './http.ts';
 import type { Authorization, Credentials } from './transport.ts';
 import type { Session } from './types.ts';
@@ -87,15 +88,16 @@ export class SessionAuthorization implements Authorization {
     }
     // Another request refreshed meanwhile: retry with the new token.
     if (this.current.accessToken !== used.accessToken && !this.expired) return true;
-    if (invalidation.softLogout && this.canRefresh && !this.expired) {
+    // Legacy: only a soft logout can be cured by a refresh (docs/protocol.md §1.4). OAuth: any
+    // rejected access token is worth one refresh before giving up (§1.5).
+    const mayRefresh = invalidation.softLogout || this.current.authApi === 'oauth';
+    if (mayRefresh && this.canRefresh && !this.expired) {
       try {
         await this.refresh();
         return true;
       } catch (refreshError) {
-        // A 4xx from /refresh ends the session; a network failure is transient (retry later).
-        if (!(refreshError instanceof MatrixApiError || refreshError instanceof ClientRefusedError)) {
-          throw refreshError;
-        }
+        // A refusal (4xx) ends the session; a network failure is transient (retry later).
+        if (!isRefusal(refreshError)) throw refreshError;
         this.markExpired(true, error);
         return false;
       }
@@ -147,8 +149,8 @@ export class SessionAuthorization implements Authorization {
     try {
       await this.refresh();
     } catch (error) {
-      // A 4xx ends the session; anything else: try the request with the old token anyway.
-      if (!(error instanceof MatrixApiError)) return;
+      // A refusal ends the session; anything else: try the request with the old token anyway.
+      if (!isRefusal(error)) return;
       this.markExpired(true, error);
       throw error;
     }
@@ -159,6 +161,13 @@ export class SessionAuthorization implements Authorization {
     this.expired = true;
     this.options.onSessionExpired?.({ softLogout, error });
   }
+}
+
+/** Whether a failed refresh means "never again" (a 4xx, an OAuth error) rather than "not now". */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof MatrixApiError || error instanceof ClientRefusedError || error instanceof OAuthError
+  );
 }
 
 /** Construction arguments of the identities whose token cannot be refreshed. */

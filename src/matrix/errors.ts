@@ -193,3 +193,19 @@ function describeCause(cause: unknown): string {
   }
   return String(cause);
 }
+
+/**
+ * The OAuth 2.0 server refused (docs/protocol.md §1.5): `code` is its `error` (e.g. `access_denied`,
+ * `invalid_grant`) or one of ours (`state_mismatch`, `registration_failed`, `unsupported_origin`,
+ * `no_refresh_token`). The message says what happened in words a user can act on; it never holds a
+ * token or code. A refresh ending in this error ends the session.
+ */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

@@ -3,14 +3,18 @@
  * them out of every error; we only read codes and the server's own text).
  */
 import { DiscoveryError } from '../../matrix/discovery.ts';
-import { ClientRefusedError, MatrixApiError, MatrixNetworkError } from '../../matrix/errors.ts';
+import { ClientRefusedError, MatrixApiError, MatrixNetworkError, OAuthError } from '../../matrix/errors.ts';
 
 /** `method` tells a wrong password (password form) from a refused token (token form). */
 export function signInErrorMessage(
   error: unknown,
-  method: 'password' | 'token' | 'discovery' = 'password',
+  method: 'password' | 'token' | 'discovery' | 'sso' | 'oauth' = 'password',
 ): string {
   if (error instanceof DiscoveryError) return error.message;
+  if (error instanceof OAuthError) return error.message;
+  if (method === 'sso' && error instanceof MatrixApiError && error.errcode === 'M_FORBIDDEN') {
+    return 'The homeserver refused the single sign-on answer: it expired or was used already. Start again.';
+  }
   if (error instanceof ClientRefusedError) return error.message;
   if (error instanceof MatrixNetworkError) {
     return error.isTimeout

@@ -303,23 +303,30 @@ describe('SignInPage', () => {
     expectThemeBanner(alert, 'critical');
   });
 
-  it('lists single sign-on as coming soon when the server offers identity providers (msw homeserver)', async () => {
+  it('offers each identity provider as "Continue with <name>" in a "Single sign-on" group, after password (msw homeserver)', async () => {
     const { hs, discover } = renderPage();
-    const flows = [
+    hs.loginFlows = [
       { type: 'm.login.password' },
-      { type: 'm.login.sso', identity_providers: [{ id: 'oidc-github', name: 'GitHub' }] },
+      {
+        type: 'm.login.sso',
+        identity_providers: [
+          { id: 'oidc-github', name: 'GitHub', icon: 'mxc://hs.test/abc' },
+          { id: 'oidc-corp', name: 'Corp' },
+        ],
+      },
     ];
-    hs.loginFlows = flows;
     await discover(HS_BASE_URL);
     const methods = await screen.findByRole('region', { name: 'Sign-in methods' });
     expect(
       within(methods)
         .getAllByRole('heading')
         .map((h) => h.textContent),
-    ).toEqual(['Password', 'Access token', 'Single sign-on']);
-    expect(within(methods).getByText(/^This server also offers/).textContent).toBe(
-      'This server also offers GitHub. Support for it is coming in the next release.',
-    );
+    ).toEqual(['Password', 'Single sign-on', 'Access token']);
+    const sso = within(methods).getByRole('group', { name: 'Single sign-on' });
+    expect(within(sso).getAllByRole('button').map((b) => b.textContent)).toEqual([
+      expect.stringMatching(/Continue with GitHub$/),
+      expect.stringMatching(/Continue with Corp$/),
+    ]);
   });
 
   it('resumes under React StrictMode: one discovery result, no error, one sign-in on the same device (msw homeserver)', async () => {

@@ -22,12 +22,14 @@ export type SignInPageProps = {
   resume?: SignInResume;
   /** Shown above the form, e.g. "Your session expired". */
   notice?: string;
+  /** A server to discover at once (e.g. the one a failed single sign-on was for). */
+  server?: string;
 };
 
-export function SignInPage({ onSignedIn, notice, resume }: SignInPageProps) {
-  const [input, setInput] = useState(resume?.baseUrl ?? '');
+export function SignInPage({ onSignedIn, notice, resume, server: initialServer }: SignInPageProps) {
+  const [input, setInput] = useState(resume?.baseUrl ?? initialServer ?? '');
   const [remember, setRemember] = useState(true);
-  const { server, error, isPending, discover } = useServerDiscovery(resume?.baseUrl);
+  const { server, error, isPending, discover } = useServerDiscovery(resume?.baseUrl ?? initialServer);
   const homeserverId = useId();
 
   const onDiscover = (e: SyntheticEvent) => {
@@ -88,6 +90,7 @@ export function SignInPage({ onSignedIn, notice, resume }: SignInPageProps) {
             <MethodList
               server={server}
               resume={resume}
+              remember={remember}
               onSignedIn={(session) => {
                 onSignedIn(session, remember, server.capabilities);
               }}
@@ -103,10 +106,12 @@ export function SignInPage({ onSignedIn, notice, resume }: SignInPageProps) {
 function MethodList({
   server: { discovery, capabilities },
   resume,
+  remember,
   onSignedIn,
 }: {
   server: DiscoveredServer;
   resume: SignInResume | undefined;
+  remember: boolean;
   onSignedIn: (session: Session) => void;
 }) {
   return (
@@ -120,6 +125,7 @@ function MethodList({
               capabilities={capabilities}
               defaultUser={resume?.userId ?? discovery.userId ?? ''}
               {...(resume ? { deviceId: resume.deviceId } : {})}
+              remember={remember}
               onSignedIn={onSignedIn}
             />
           </li>

@@ -18,6 +18,8 @@ export type SignInMethodProps = {
   defaultUser: string;
   /** Re-use this device (soft logout keeps the device and its state, docs/protocol.md §1.4). */
   deviceId?: string;
+  /** "Remember me", for methods that leave the app and must record it before going (SSO, OAuth). */
+  remember: boolean;
   onSignedIn: (session: Session) => void;
 };
 

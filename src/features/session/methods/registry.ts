@@ -1,14 +1,17 @@
 /**
  * The sign-in methods the page may offer, in display order. The page shows every entry whose
- * `isAvailable` holds for the probed server; adding a method (SSO, OAuth 2.0) is one entry here.
+ * `isAvailable` holds for the probed server. OAuth 2.0 comes first: a server that publishes
+ * `auth_metadata` wants it used (and may offer no `/login` at all, docs/protocol.md §1.3).
  */
 import type { SignInMethodDescriptor } from './method-descriptor.ts';
+import { oauthMethod } from './oauth-method.tsx';
 import { passwordMethod } from './password-method.tsx';
-import { ssoNotice } from './sso-notice.tsx';
+import { ssoMethod } from './sso-method.tsx';
 import { accessTokenMethod } from './token-method.tsx';
 
 export const signInMethods: readonly SignInMethodDescriptor[] = [
+  oauthMethod,
   passwordMethod,
+  ssoMethod,
   accessTokenMethod,
-  ssoNotice,
 ];

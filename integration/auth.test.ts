@@ -2,7 +2,8 @@
  * Sign-in, capabilities and discovery against the real Synapse (scripts/homeserver.sh).
  */
 import { describe, expect, it } from 'vitest';
-import { loginWithAccessToken, loginWithPassword, logout, refreshSession } from '../src/matrix/auth.ts';
+import { loginWithAccessToken, loginWithPassword } from '../src/matrix/auth.ts';
+import { logout, refreshSession } from '../src/matrix/authorities.ts';
 import { MatrixClient } from '../src/matrix/client.ts';
 import { getServerCapabilities } from '../src/matrix/capabilities.ts';
 import { discoverHomeserver, resolveWellKnown } from '../src/matrix/discovery.ts';

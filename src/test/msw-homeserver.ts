@@ -20,7 +20,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import type { JsonObject, Session } from '../matrix/types.ts';
+import type { JsonObject, LoginFlow, Session } from '../matrix/types.ts';
 
 /** Base URL of the default fake homeserver; its server name is the host. */
 export const HS_BASE_URL = 'https://hs.test';
@@ -108,7 +108,7 @@ export class FakeHomeserver {
   /** `unstable_features` of `/versions`; set {@link MSC3391_FEATURE} to enable the DELETE. */
   unstableFeatures: Record<string, boolean> = {};
   /** `GET /v3/login` flows. */
-  loginFlows: { type: string }[] = [{ type: 'm.login.password' }];
+  loginFlows: LoginFlow[] = [{ type: 'm.login.password' }];
   /** Body of `/.well-known/matrix/client` on the base URL's origin; null answers 404. */
   wellKnown: unknown = null;
   /** False: every request fails like an unreachable host (fetch rejects with a TypeError). */

@@ -11,13 +11,7 @@
  * the code (once: the stored state is consumed) and asks `whoami`. {@link oauthAuthority} refreshes
  * and revokes for the rest of the session. Tokens never go into URLs or logs.
  */
-import {
-  ErrorResponse,
-  InMemoryWebStorage,
-  OidcClient,
-  RefreshState,
-  WebStorageStateStore,
-} from 'oidc-client-ts';
+import { ErrorResponse, InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
 import type { StateStore } from 'oidc-client-ts';
 import { accessTokenSignIn, type AuthRequestOptions, type SessionAuthority } from './auth.ts';
 import { OAuthError } from './errors.ts';
@@ -412,13 +406,16 @@ export const oauthAuthority: SessionAuthority = {
     let response;
     try {
       response = await client.useRefreshToken({
-        state: new RefreshState({
+        // oidc-client-ts types this as its `RefreshState` class but does not export that class at
+        // run time (3.5.0), and reads only these fields; a plain object is what it can be given.
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+        state: {
           refresh_token: session.refreshToken,
           session_state: null,
-          // No OpenID Connect here (no ID token); oidc-client-ts wants a profile object regardless.
+          // No OpenID Connect here (no ID token); a profile object is required regardless.
           profile: { sub: session.userId, iss: session.oauth?.issuer ?? '', aud: '', exp: 0, iat: 0 },
           scope: oauthScope(session.deviceId),
-        }),
+        },
       });
     } catch (caught) {
       throw toOAuthError(caught, session.oauth?.issuer ?? session.baseUrl);

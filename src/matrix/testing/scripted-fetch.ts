@@ -15,6 +15,8 @@ export type RecordedRequest = {
   headers: Record<string, string>;
   /** Parsed JSON body, or undefined. */
   body: unknown;
+  /** A form body (`application/x-www-form-urlencoded`, e.g. OAuth token requests), or undefined. */
+  form: Record<string, string> | undefined;
   signal: AbortSignal | undefined;
 };
 
@@ -87,6 +89,7 @@ export class ScriptedFetch {
       query: Object.fromEntries(url.searchParams.entries()),
       headers,
       body: typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+      form: init.body instanceof URLSearchParams ? Object.fromEntries(init.body.entries()) : undefined,
       signal: init.signal ?? undefined,
     };
     this.requests.push(request);
@@ -112,8 +115,13 @@ export class ScriptedFetch {
     if (outcome instanceof Error) throw outcome;
     if (outcome === 'hang') return hang(request.signal);
     if (request.signal?.aborted) throw abortReasonOf(request.signal);
-    const body = outcome.text ?? (outcome.json === undefined ? '' : JSON.stringify(outcome.json));
-    return new Response(body, { status: outcome.status ?? 200, headers: outcome.headers ?? {} });
+    const body = outcome.text ?? (outcome.json === undefined ? null : JSON.stringify(outcome.json));
+    // Like a server: JSON says so (oidc-client-ts checks the Content-Type); an empty reply has none.
+    const replyHeaders = new Headers(outcome.headers);
+    if (outcome.json !== undefined && !replyHeaders.has('content-type')) {
+      replyHeaders.set('content-type', 'application/json');
+    }
+    return new Response(body, { status: outcome.status ?? 200, headers: replyHeaders });
   };
 }
 

@@ -197,6 +197,9 @@ function oidcClient(
     // No OpenID Connect: the scopes have no `openid`, so there is no ID token or userinfo.
     loadUserInfo: false,
     filterProtocolClaims: false,
+    // RFC 7009 revocation answers `200` with an empty body, which some servers label `text/plain`
+    // (oidc-provider, on Koa); oidc-client-ts refuses any reply whose type it does not list.
+    revokeTokenAdditionalContentTypes: ['text/plain'],
   });
 }
 
@@ -342,13 +345,21 @@ function describeAuthorizationError(
   return `${host} answered ${error}${detail}.`;
 }
 
-/** Maps what oidc-client-ts throws to {@link OAuthError}; network failures stay retryable. */
+/**
+ * OAuth error codes that mean "not now" rather than "no" (RFC 6749 §4.1.2.1), sent with a 5xx:
+ * like a network failure, they leave the grant alone (docs/protocol.md §1.5 step 5).
+ */
+const TRANSIENT_OAUTH_ERRORS = new Set(['server_error', 'temporarily_unavailable']);
+
+/** Maps what oidc-client-ts throws to {@link OAuthError}; network failures and 5xx stay retryable. */
 function toOAuthError(caught: unknown, issuer: string): Error {
   if (caught instanceof OAuthError) return caught;
   if (caught instanceof ErrorResponse) {
     const code = caught.error ?? 'server_error';
     const host = new URL(issuer).host;
     const detail = caught.error_description ? ` (${caught.error_description})` : '';
+    // oidc-client-ts keeps no HTTP status, only the body's `error`.
+    if (TRANSIENT_OAUTH_ERRORS.has(code)) return new Error(`${host} is unavailable (${code}${detail}).`);
     const text =
       code === 'invalid_grant'
         ? `${host} refused the grant${detail}: the code or token expired, was used already, or was revoked.`

@@ -96,9 +96,11 @@ export class SessionAuthorization implements Authorization {
         await this.refresh();
         return true;
       } catch (refreshError) {
-        // A refusal (4xx) ends the session; a network failure is transient (retry later).
+        // A refusal (4xx) ends the session; a network failure is transient (retry later). The
+        // server's own `soft_logout` says what is left: an OAuth token rejected with `false` (the
+        // device or grant is gone) stays a hard logout when its refresh is refused too.
         if (!isRefusal(refreshError)) throw refreshError;
-        this.markExpired(true, error);
+        this.markExpired(invalidation.softLogout, error);
         return false;
       }
     }

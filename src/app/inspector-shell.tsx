@@ -22,6 +22,7 @@ import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Banner } from '../components/banner.tsx';
+import { showToast } from '../components/toast-store.ts';
 import { connectSyncToCaches } from './sync-bridge.ts';
 import type { SessionStore } from './session-store.ts';
 import { KeyBackupView } from './key-backup-view.tsx';
@@ -103,8 +104,14 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
     setIsSigningOut(true);
     try {
       await client.logout();
-    } catch {
-      // The device may already be gone; signing out locally is what matters to the user.
+    } catch (error) {
+      // Signing out here always happens; say so when the server did not confirm it (an already
+      // gone device or revoked token counts as confirmed, see docs/protocol.md §1.4–§1.5).
+      showToast({
+        tone: 'error',
+        title: 'Signed out here, but the server did not confirm it',
+        body: `${error instanceof Error ? error.message : String(error)} The session may still be active; end it from another client.`,
+      });
     }
     queryClient.clear();
     sessionStore.getState().actions.signedOut();

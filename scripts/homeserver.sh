@@ -11,8 +11,13 @@
 #   nodelete  http://127.0.0.1:8009  MSC3391 off (deletion falls back to PUT {})
 # (ports: HS_MAIN_PORT, HS_NODELETE_PORT)
 #
+# Both sign in through an upstream OpenID provider ("Test IdP"): test-support/idp/server.ts, oidc-provider
+# on the HOST (not in the chroot) at http://127.0.0.1:8010 (IDP_PORT), started before Synapse (which
+# fetches its metadata at start-up) and stopped with the last Synapse. docs/decisions/010-test-identity-provider.md
+#
 # Usage: scripts/homeserver.sh up|down|reset|status|env|provision [main|nodelete ...]
-# `up` prints the base URLs and registration shared secrets and writes them to .cache/homeserver.env.
+# `up` prints the base URLs and registration shared secrets and writes them (and IDP_URL) to
+# .cache/homeserver.env.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +46,22 @@ features_of() {
 }
 url_of() { echo "http://127.0.0.1:$(port_of "$1")"; }
 
+IDP_PORT="${IDP_PORT:-8010}"
+IDP_URL="http://127.0.0.1:$IDP_PORT"
+# The IdP's signing key and the client secret it shares with Synapse (homeserver.yaml) live here.
+IDP_STATE="$CACHE/idp"
+# Origins Synapse sends the SSO loginToken to without its own confirmation page (sso.client_whitelist
+# is a prefix match): the preview, `npm start` and dev-server e2e ports, on both loopback names.
+app_origins() {
+  local ports=(4173 5173 5174) out=() port host
+  [ -n "${E2E_PORT:-}" ] && ports+=("$E2E_PORT")
+  [ -n "${E2E_DEV_PORT:-}" ] && ports+=("$E2E_DEV_PORT")
+  for port in $(printf '%s\n' "${ports[@]}" | sort -u); do
+    for host in 127.0.0.1 localhost; do out+=("\"http://$host:$port/\""); done
+  done
+  (IFS=,; echo "[${out[*]}]")
+}
+
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (chroot needs it)"; }
 
 apt_install_host() {
@@ -66,9 +87,33 @@ debian_mirror() {
   echo "$uri"
 }
 
+# Debian packages in the chroot. python3-authlib (a Suggests of matrix-synapse) is what Synapse's
+# oidc_providers need. python3-cffi-backend must be named: debootstrap cannot resolve the virtual
+# package it provides.
+CHROOT_PACKAGES="python3-cffi-backend matrix-synapse python3-authlib"
+# Bump when CHROOT_PACKAGES changes: an existing chroot is then upgraded in place (apt-get install),
+# never rebuilt. The marker file holds the version (an empty marker is version 1).
+PROVISION_VERSION=2
+
+chroot_apt() {
+  # The mirror's sid Release file is past its validity date, hence Check-Valid-Until=false.
+  chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    sh -c "apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+           apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends $CHROOT_PACKAGES" \
+    >"$CACHE/apt.log" 2>&1 || { tail -20 "$CACHE/apt.log" >&2; die "installing $CHROOT_PACKAGES failed (log: $CACHE/apt.log)"; }
+  chroot "$ROOTFS" apt-get clean >/dev/null 2>&1 || true
+}
+
 provision() {
   need_root
-  if [ -f "$ROOTFS/.provisioned" ]; then return 0; fi
+  local marker="$ROOTFS/.provisioned"
+  if [ -f "$marker" ]; then
+    [ "$(cat "$marker")" = "$PROVISION_VERSION" ] && return 0
+    log "upgrading the chroot in place (provisioning version $PROVISION_VERSION): $CHROOT_PACKAGES"
+    chroot_apt
+    echo "$PROVISION_VERSION" >"$marker"
+    return 0
+  fi
   apt_install_host debootstrap
   local mirror; mirror=$(debian_mirror)
   log "provisioning Debian sid chroot with matrix-synapse (about two minutes) from $mirror"
@@ -77,21 +122,15 @@ provision() {
   debootstrap --variant=minbase sid "$ROOTFS" "$mirror" >"$CACHE/debootstrap.log" 2>&1 \
     || { tail -20 "$CACHE/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
   echo "deb $mirror sid main" >"$ROOTFS/etc/apt/sources.list"
-  # The mirror's sid Release file is past its validity date, hence Check-Valid-Until=false.
-  # python3-cffi-backend must be named: debootstrap cannot resolve the virtual package it provides.
-  chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-    sh -c 'apt-get -o Acquire::Check-Valid-Until=false update -qq &&
-           apt-get -o Acquire::Check-Valid-Until=false install -y -qq --no-install-recommends python3-cffi-backend matrix-synapse' \
-    >"$CACHE/apt.log" 2>&1 || { tail -20 "$CACHE/apt.log" >&2; die "installing matrix-synapse failed (log: $CACHE/apt.log)"; }
-  chroot "$ROOTFS" apt-get clean >/dev/null 2>&1 || true
-  touch "$ROOTFS/.provisioned"
+  chroot_apt
+  echo "$PROVISION_VERSION" >"$marker"
   log "chroot ready: $ROOTFS"
 }
 
 in_chroot() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
 # Bump when the generated configuration changes: older data dirs are then rebuilt from scratch.
-CONFIG_VERSION=2
+CONFIG_VERSION=3
 
 # The server name carries the port (`localhost:8008`), so a user ID such as `@alice:localhost:8008`
 # can be discovered for real: Synapse serves /.well-known/matrix/client (serve_client_wellknown)
@@ -110,9 +149,11 @@ configure() {
       --config-path $data/homeserver.yaml --generate-config --report-stats=no" >/dev/null
   # Edit the generated YAML as data (it does not end in a newline, so appending text would corrupt
   # its last line). Test server only: open registration, no federation key servers, no rate limits.
-  in_chroot python3 - "$data/homeserver.yaml" "$port" "$features" <<'PY'
+  local oidc
+  oidc=$(printf '{"issuer": "%s", "secret": "%s", "whitelist": %s}' "$IDP_URL" "$(idp_client_secret)" "$(app_origins)")
+  in_chroot python3 - "$data/homeserver.yaml" "$port" "$features" "$oidc" <<'PY'
 import json, secrets, sys, yaml
-path, port, features = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+path, port, features, oidc = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
 with open(path) as f:
     cfg = yaml.safe_load(f)
 cfg["listeners"] = [{
@@ -142,6 +183,18 @@ cfg["rc_login"] = {"address": lots, "account": lots, "failed_attempts": lots}
 cfg["rc_joins"] = {"local": lots, "remote": lots}
 cfg["rc_invites"] = {"per_room": lots, "per_user": lots, "per_issuer": lots}
 cfg["rc_presence"] = {"per_user": lots}
+# SSO through the test IdP. The localpart template means no username picker: a new user is created
+# on first sign-in. The app's origins are whitelisted, so Synapse redirects straight back with the
+# loginToken instead of showing its "Continue to your account" confirmation page.
+cfg["oidc_providers"] = [{
+    "idp_id": "testidp", "idp_name": "Test IdP", "issuer": oidc["issuer"],
+    "client_id": "synapse", "client_secret": oidc["secret"], "scopes": ["openid", "profile"],
+    "user_mapping_provider": {"config": {
+        "localpart_template": "{{ user.preferred_username }}",
+        "display_name_template": "{{ user.name }}",
+    }},
+}]
+cfg["sso"] = {"client_whitelist": oidc["whitelist"]}
 with open(path, "w") as f:
     yaml.safe_dump(cfg, f, sort_keys=False)
     f.write("\n")
@@ -157,8 +210,57 @@ secret_of() {
   awk -F': ' '/^registration_shared_secret:/ {gsub(/["'\'']/, "", $2); print $2; exit}' "$ROOTFS/data/$1/homeserver.yaml"
 }
 
+idp_client_secret() {
+  local file="$IDP_STATE/synapse-client-secret"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$IDP_STATE"
+    (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$file"; echo >>"$file")
+  fi
+  tr -d '\n' <"$file"
+}
+
 pidfile() { echo "$CACHE/$1.pid"; }
 is_running() { local p; p=$(pidfile "$1"); [ -f "$p" ] && kill -0 "$(cat "$p")" 2>/dev/null; }
+
+idp_redirect_uris() {
+  local name out=()
+  for name in "${ALL_INSTANCES[@]}"; do out+=("$(url_of "$name")/_synapse/client/oidc/callback"); done
+  (IFS=,; echo "${out[*]}")
+}
+
+start_idp() {
+  if is_running idp; then return 0; fi
+  if curl -fsS --max-time 2 "$IDP_URL/.well-known/openid-configuration" >/dev/null 2>&1; then
+    die "something else answers on $IDP_URL (another checkout's IdP? move this one with IDP_PORT)"
+  fi
+  [ -x "$ROOT/node_modules/.bin/tsx" ] || die "node_modules is missing: run npm ci first (the IdP is test-support/idp/server.ts)"
+  idp_client_secret >/dev/null
+  log "starting the test identity provider at $IDP_URL"
+  # --import tsx in one node process (the tsx CLI would fork a child the pid file does not name).
+  (
+    cd "$ROOT"
+    IDP_PORT="$IDP_PORT" IDP_STATE_DIR="$IDP_STATE" IDP_SYNAPSE_REDIRECT_URIS="$(idp_redirect_uris)" \
+      setsid node --import tsx test-support/idp/server.ts >"$CACHE/idp.log" 2>&1 </dev/null &
+    echo $! >"$(pidfile idp)"
+  )
+  local deadline=$((SECONDS + 30))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! is_running idp; then
+      tail -30 "$CACHE/idp.log" >&2 || true
+      die "the identity provider exited during start-up (log: $CACHE/idp.log)"
+    fi
+    curl -fsS --max-time 2 "$IDP_URL/.well-known/openid-configuration" >/dev/null 2>&1 && return 0
+    sleep 0.3
+  done
+  die "the identity provider did not answer at $IDP_URL within 30 s (log: $CACHE/idp.log)"
+}
+
+# The IdP outlives `down main`: it stops with the last Synapse.
+stop_idp_if_unused() {
+  local name
+  for name in "${ALL_INSTANCES[@]}"; do is_running "$name" && return 0; done
+  stop_one idp
+}
 
 wait_ready() {
   local name=$1 url deadline body
@@ -183,7 +285,13 @@ wait_ready() {
 
 start_one() {
   local name=$1
-  if is_running "$name"; then log "$name already running at $(url_of "$name")"; return 0; fi
+  if is_running "$name"; then
+    if [ "$(cat "$ROOTFS/data/$name/.configured" 2>/dev/null)" = "$CONFIG_VERSION" ]; then
+      log "$name already running at $(url_of "$name")"; return 0
+    fi
+    log "$name runs an older configuration: restarting it"
+    stop_one "$name"
+  fi
   configure "$name"
   log "starting $name at $(url_of "$name")"
   # setsid: the server outlives this script; its pid is recorded for `down`.
@@ -217,6 +325,7 @@ write_env() {
       echo "HS_${upper}_SECRET=$(secret_of "$name")"
       echo "HS_${upper}_SERVER_NAME=$(server_name_of "$name")"
     done
+    echo "IDP_URL=$IDP_URL"
   } >"$ENV_FILE"
 }
 
@@ -226,6 +335,8 @@ print_env() {
     local state=stopped; is_running "$name" && state=running
     printf '%-9s %-24s %-8s shared secret: %s\n' "$name" "$(url_of "$name")" "$state" "$(secret_of "$name")"
   done
+  local idp_state=stopped; is_running idp && idp_state=running
+  printf '%-9s %-24s %-8s %s\n' idp "$IDP_URL" "$idp_state" "Test IdP: any username, password idp-password"
 }
 
 cmd=${1:-status}; shift || true
@@ -235,10 +346,13 @@ case "$cmd" in
   provision) provision ;;
   up)
     provision
+    start_idp
     for n in "${instances[@]}"; do start_one "$n"; done
     for n in "${instances[@]}"; do wait_ready "$n"; done
     write_env; print_env ;;
-  down) for n in "${instances[@]}"; do stop_one "$n"; done ;;
+  down)
+    for n in "${instances[@]}"; do stop_one "$n"; done
+    stop_idp_if_unused ;;
   reset)
     # Fresh database and media; config and signing key are kept.
     provision
@@ -246,6 +360,8 @@ case "$cmd" in
       stop_one "$n"
       rm -rf "$ROOTFS/data/$n/homeserver.db" "$ROOTFS/data/$n/homeserver.db-"* "$ROOTFS/data/$n/media_store"
     done
+    # The IdP keeps its accounts (any username works) and state; it only has to be up for Synapse.
+    start_idp
     for n in "${instances[@]}"; do start_one "$n"; done
     for n in "${instances[@]}"; do wait_ready "$n"; done
     write_env; print_env ;;

@@ -3,6 +3,7 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { TestUser } from '../test-support/synapse.ts';
+import { IDP_PASSWORD, idpIssuer } from '../test-support/idp/index.ts';
 
 export class SignInPage {
   constructor(readonly page: Page) {}
@@ -23,6 +24,52 @@ export class SignInPage {
     await form.getByLabel('Username').fill(user.localpart);
     await form.getByLabel('Password').fill(user.password);
     await form.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** An identity provider's button in the "Single sign-on" group (legacy `m.login.sso`). */
+  ssoButton(idpName: string): Locator {
+    return this.page
+      .getByRole('group', { name: 'Single sign-on' })
+      .getByRole('button', { name: `Continue with ${idpName}`, exact: true });
+  }
+
+  /** The OAuth 2.0 button, named for the issuer's host (`Continue with 127.0.0.1:8010`). */
+  oauthButton(issuerHost: string): Locator {
+    return this.page.getByRole('button', { name: `Continue with ${issuerHost}`, exact: true });
+  }
+}
+
+/** The test identity provider's own pages (test-support/idp/server.ts): its login form and consent. */
+export class IdpPage {
+  constructor(readonly page: Page) {}
+
+  get form(): Locator {
+    return this.page.getByRole('form', { name: 'Sign in', exact: true });
+  }
+
+  /** Waits until the browser is at the provider's interaction pages (`/interaction/<uid>`). */
+  async waitForProvider(): Promise<void> {
+    await expect(this.page).toHaveURL(new RegExp(`^${escapeRegExp(idpIssuer())}/interaction/`), {
+      timeout: 30_000,
+    });
+  }
+
+  /** Fills the provider's login form (any username; the password must be `idp-password`). */
+  async signIn(username: string, password = IDP_PASSWORD): Promise<void> {
+    await this.waitForProvider();
+    await expect(this.form).toBeVisible();
+    await this.form.getByLabel('Username').fill(username);
+    await this.form.getByLabel('Password').fill(password);
+    await this.form.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** The consent screen dynamically registered clients see. */
+  async allow(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Allow', exact: true }).click();
+  }
+
+  async deny(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Deny', exact: true }).click();
   }
 }
 

@@ -160,10 +160,14 @@ export async function setTag(user: TestUser, roomId: string, tag: string, order?
   );
 }
 
-/** Logs in with a password as a separate device (a "second client"). */
+/**
+ * Logs in with a password as a separate device (a "second client"); `deviceId` picks the device ID
+ * (Synapse reuses that device when it exists).
+ */
 export async function loginAsNewDevice(
   user: TestUser,
   deviceDisplayName = 'Second client',
+  deviceId?: string,
 ): Promise<TestUser> {
   const res = await fetch(`${user.homeserver.baseUrl}/_matrix/client/v3/login`, {
     method: 'POST',
@@ -173,6 +177,7 @@ export async function loginAsNewDevice(
       identifier: { type: 'm.id.user', user: user.localpart },
       password: user.password,
       initial_device_display_name: deviceDisplayName,
+      ...(deviceId === undefined ? {} : { device_id: deviceId }),
     }),
   });
   const body = await json<{ access_token: string; device_id: string }>(res, 'login');

@@ -323,10 +323,11 @@ describe('SignInPage', () => {
         .map((h) => h.textContent),
     ).toEqual(['Password', 'Single sign-on', 'Access token']);
     const sso = within(methods).getByRole('group', { name: 'Single sign-on' });
-    expect(within(sso).getAllByRole('button').map((b) => b.textContent)).toEqual([
-      expect.stringMatching(/Continue with GitHub$/),
-      expect.stringMatching(/Continue with Corp$/),
-    ]);
+    expect(
+      within(sso)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual([expect.stringMatching(/Continue with GitHub$/), expect.stringMatching(/Continue with Corp$/)]);
   });
 
   it('resumes under React StrictMode: one discovery result, no error, one sign-in on the same device (msw homeserver)', async () => {

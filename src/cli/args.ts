@@ -2,6 +2,7 @@
  * Command-line parsing for the CLI (`npm run cli -- …`), on `node:util` `parseArgs`.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_REDIRECT_TIMEOUT_MS } from './loopback.ts';
 import { DEVICE_DATA_UNSUPPORTED, PER_DEVICE_CATALOGUE } from '../matrix/per-device.ts';
 
 /** A command-line mistake: printed with a hint to `--help`, exit code 2. */
@@ -12,8 +13,23 @@ export class UsageError extends Error {
 /** Sub-commands. */
 export type CliCommand = 'dump' | 'watch';
 
-/** How to sign in. The secret comes from a flag or an environment variable. */
-export type CliAuth = { kind: 'password'; user: string; password: string } | { kind: 'token'; token: string };
+/** Where a browser sign-in comes back to: the loopback listener (`loopback.ts`). */
+export type CliRedirect = {
+  /** `--redirect-port`; default any free port. */
+  port?: number;
+  /** `--redirect-timeout`, ms. */
+  timeoutMs: number;
+};
+
+/**
+ * How to sign in. The secret comes from a flag or an environment variable; SSO and OAuth 2.0 happen
+ * in a browser that comes back to a loopback listener.
+ */
+export type CliAuth =
+  | { kind: 'password'; user: string; password: string }
+  | { kind: 'token'; token: string }
+  | { kind: 'sso'; idpId?: string; redirect: CliRedirect }
+  | { kind: 'oauth'; redirect: CliRedirect };
 
 /** Parsed command line. */
 export type CliArgs =
@@ -44,8 +60,15 @@ export const ENV_TOKEN = 'MATRIX_ACCESS_TOKEN';
 export const HELP = `Account Data Inspector CLI
 
 Usage:
-  npm run cli -- dump  --homeserver <hs> (--user <user> --password <pw> | --token <token>) [options]
-  npm run cli -- watch --homeserver <hs> (--user <user> --password <pw> | --token <token>) [options]
+  npm run cli -- dump  --homeserver <hs> <sign-in> [options]
+  npm run cli -- watch --homeserver <hs> <sign-in> [options]
+
+Sign-in, one of:
+  --user <user> --password <pw>   password login
+  --token <token>                 an existing access token
+  --sso [<idp>]                   single sign-on in your browser
+  --oauth                         OAuth 2.0 in your browser (servers using the
+                                  Matrix Authentication Service, e.g. matrix.org)
 
 Commands:
   dump    Print all account data as one JSON document and exit:
@@ -78,6 +101,20 @@ Options:
   -p, --password <pw>       Password (or set ${ENV_PASSWORD}).
   -t, --token <token>       Existing access token (or set ${ENV_TOKEN}). Use a token of a
                             device dedicated to the inspector: /v3/sync drains its to-device queue.
+      --sso [<idp>]         Single sign-on: prints an address to open in your browser and
+                            waits on http://127.0.0.1:<port>/callback for it to come back
+                            (m.login.sso, then m.login.token). <idp> picks one identity
+                            provider of the server (also --sso=<idp>); without it the server
+                            lets you choose. Synapse shows a confirmation page first unless
+                            the callback address is in its sso.client_whitelist.
+      --oauth               OAuth 2.0 (the server's auth_metadata): registers the CLI as a
+                            native client with the redirect http://127.0.0.1/callback, prints
+                            the address to open in your browser, and waits for it to come
+                            back to http://127.0.0.1:<port>/callback.
+      --redirect-port <n>   --sso/--oauth: listen on this port (default: any free port).
+      --redirect-timeout <s>
+                            --sso/--oauth: seconds to wait for the browser
+                            (default ${DEFAULT_REDIRECT_TIMEOUT_MS / 1000}: 5 minutes).
       --sync <api>          auto (default), sliding or v3.
       --device-type <type>  dump: another per-device (MSC4331) type to read on every
                             device (repeatable).
@@ -86,8 +123,9 @@ Options:
   -v, --verbose             Print sync status changes to stderr.
   -h, --help                Show this help.
 
-A password login creates its own device, which is logged out (deleted) when the command ends.
-Tokens and passwords are never printed.
+A password, SSO or OAuth 2.0 sign-in creates its own device ("Account Data Inspector (CLI)"), which
+is signed out when the command ends (/logout; OAuth 2.0: the tokens are revoked). A --token device
+is left alone. Tokens, passwords, login tokens and codes are never printed.
 
 Exit codes: 0 success, 1 runtime or server error, 2 usage error.
 `;
@@ -100,7 +138,7 @@ export function parseCliArgs(
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: withSsoValue(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -108,6 +146,10 @@ export function parseCliArgs(
         user: { type: 'string', short: 'u' },
         password: { type: 'string', short: 'p' },
         token: { type: 'string', short: 't' },
+        sso: { type: 'string' },
+        oauth: { type: 'boolean' },
+        'redirect-port': { type: 'string' },
+        'redirect-timeout': { type: 'string' },
         sync: { type: 'string' },
         'device-type': { type: 'string', multiple: true },
         compact: { type: 'boolean' },
@@ -134,16 +176,35 @@ export function parseCliArgs(
   const token = values.token ?? nonEmpty(env[ENV_TOKEN]);
   const password = values.password ?? nonEmpty(env[ENV_PASSWORD]);
   let auth: CliAuth;
-  if (values.user !== undefined && values.token !== undefined) {
-    throw new UsageError('Use either --user/--password or --token, not both.');
+  const explicit = [
+    values.user !== undefined ? '--user' : undefined,
+    values.token !== undefined ? '--token' : undefined,
+    values.sso !== undefined ? '--sso' : undefined,
+    values.oauth ? '--oauth' : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (explicit.length > 1) {
+    throw new UsageError(`Sign in one way only: ${explicit.join(' and ')} were both given.`);
   }
-  if (values.user !== undefined) {
+  const isBrowser = values.sso !== undefined || values.oauth === true;
+  if (!isBrowser && (values['redirect-port'] !== undefined || values['redirect-timeout'] !== undefined)) {
+    throw new UsageError('--redirect-port and --redirect-timeout apply to --sso and --oauth only.');
+  }
+  if (isBrowser) {
+    const redirect: CliRedirect = {
+      timeoutMs: parseTimeout(values['redirect-timeout']),
+      ...(values['redirect-port'] === undefined ? {} : { port: parsePort(values['redirect-port']) }),
+    };
+    auth =
+      values.sso === undefined
+        ? { kind: 'oauth', redirect }
+        : { kind: 'sso', ...(values.sso === '' ? {} : { idpId: values.sso }), redirect };
+  } else if (values.user !== undefined) {
     if (password === undefined) throw new UsageError(`--user needs --password (or ${ENV_PASSWORD}).`);
     auth = { kind: 'password', user: values.user, password };
   } else if (token !== undefined) {
     auth = { kind: 'token', token };
   } else {
-    throw new UsageError(`Sign in with --user and --password, or with --token (or ${ENV_TOKEN}).`);
+    throw new UsageError(`Sign in with --user and --password, --token (or ${ENV_TOKEN}), --sso or --oauth.`);
   }
 
   let homeserver = values.homeserver;
@@ -166,6 +227,53 @@ export function parseCliArgs(
     deviceTypes: values['device-type'] ?? [],
     isVerbose: values.verbose ?? false,
   };
+}
+
+const COMMANDS: ReadonlySet<string> = new Set<CliCommand>(['dump', 'watch']);
+
+/**
+ * `--sso` takes an optional identity provider: `--sso`, `--sso <idp>`, `--sso=<idp>`. parseArgs has
+ * no optional values, so a bare `--sso` becomes `--sso=` (the next argument is the provider unless
+ * it is an option or a command; an IdP named like a command needs `--sso=<idp>`).
+ */
+function withSsoValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg !== '--sso') {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith('-') && !COMMANDS.has(next)) {
+      out.push(`--sso=${next}`);
+      i++;
+    } else {
+      out.push('--sso=');
+    }
+  }
+  return out;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65_535) {
+    throw new UsageError(`--redirect-port must be a port number from 1 to 65535 (got "${value}").`);
+  }
+  return port;
+}
+
+function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_REDIRECT_TIMEOUT_MS;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--redirect-timeout must be a positive number of seconds (got "${value}").`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WatchDeduper } from './output.ts';
+import { callbackPage, signInPrompt, WatchDeduper } from './output.ts';
 
 describe('WatchDeduper (regression: watch printed a repeated delivery twice)', () => {
   it('drops a change equal to the known value, and a second deletion', () => {
@@ -58,5 +58,53 @@ describe('keyBackupSummary (issue #9: the CLI dump includes the computed state)'
       key_in_secret_storage: false,
     });
     expect(keyBackupSummary(c, null).backup).toEqual({ state: 'none' });
+  });
+});
+
+describe('browser sign-in texts (issue #11)', () => {
+  const redirectUri = 'http://127.0.0.1:41234/callback';
+
+  it('SSO: the address on its own line, the wait with its timeout, and Synapse’s confirmation hint', () => {
+    const text = signInPrompt({
+      method: 'sso',
+      url: 'https://hs.example/_matrix/client/v3/login/sso/redirect?redirectUrl=x',
+      redirectUri,
+      timeout: '5 minutes',
+      providers: [
+        { id: 'a', name: 'A' },
+        { id: 'b', name: 'B' },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      'Sign in with single sign-on: open this address in your browser:',
+      '',
+      '  https://hs.example/_matrix/client/v3/login/sso/redirect?redirectUrl=x',
+      '',
+      'Identity providers: a (A), b (B). The server lets you choose; --sso <id> goes straight to one.',
+      `Waiting for the browser to come back to ${redirectUri} (for up to 5 minutes; Ctrl-C gives up).`,
+      'Synapse asks you to confirm that you want to continue to http://127.0.0.1:41234/ unless that address is in its sso.client_whitelist; confirm it (pass --redirect-port to keep the address the same from run to run).',
+      '',
+    ]);
+  });
+
+  it('OAuth 2.0: names the provider, no SSO hint', () => {
+    const text = signInPrompt({
+      method: 'oauth',
+      url: 'https://auth.example/authorize?x',
+      redirectUri,
+      timeout: '90 seconds',
+      issuerHost: 'auth.example',
+    });
+    expect(text).toMatch(/^Sign in through auth\.example \(OAuth 2\.0\): open this address/);
+    expect(text).toContain('(for up to 90 seconds;');
+    expect(text).not.toContain('client_whitelist');
+  });
+
+  it('the callback page says how it went, escaped, and clears the address bar', () => {
+    expect(callbackPage({ ok: true, message: 'a < b' })).toMatch(/<h1>Signed in<\/h1>\n<p>a &#60; b<\/p>/);
+    expect(callbackPage({ ok: false, message: 'x' })).toContain('<h1>Sign-in did not complete</h1>');
+    expect(callbackPage({ ok: true, message: 'x' })).toContain(
+      "history.replaceState(null, '', location.pathname)",
+    );
   });
 });

@@ -220,3 +220,58 @@ export class WatchDeduper {
     return before !== undefined && entryIn(this.state, event.scope, event.type) === before;
   }
 }
+
+/** The small page the loopback listener shows the browser after a sign-in answer (`loopback.ts`). */
+export function callbackPage(outcome: { ok: boolean; message: string }): string {
+  const title = outcome.ok ? 'Signed in' : 'Sign-in did not complete';
+  // The inline script takes the login token or code out of the address bar and the history.
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>${escapeHtml(title)} · Account Data Inspector CLI</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(outcome.message)}</p>
+<script>history.replaceState(null, '', location.pathname)</script>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** What to tell the user on stderr before waiting for the browser (no secret is in `url`). */
+export function signInPrompt(args: {
+  /** `sso`: the homeserver's SSO redirect; `oauth`: the authorization endpoint of `issuerHost`. */
+  method: 'sso' | 'oauth';
+  url: string;
+  redirectUri: string;
+  timeout: string;
+  issuerHost?: string;
+  /** SSO: the identity providers the server lists, when none was chosen. */
+  providers?: readonly { id: string; name: string }[];
+}): string {
+  const lines =
+    args.method === 'sso'
+      ? ['Sign in with single sign-on: open this address in your browser:']
+      : [
+          `Sign in through ${args.issuerHost ?? 'your account provider'} (OAuth 2.0): open this address in your browser:`,
+        ];
+  lines.push('', `  ${args.url}`, '');
+  if (args.providers && args.providers.length > 0) {
+    lines.push(
+      `Identity providers: ${args.providers.map((p) => `${p.id} (${p.name})`).join(', ')}. The server lets you choose; --sso <id> goes straight to one.`,
+    );
+  }
+  lines.push(
+    `Waiting for the browser to come back to ${args.redirectUri} (for up to ${args.timeout}; Ctrl-C gives up).`,
+  );
+  if (args.method === 'sso') {
+    lines.push(
+      `Synapse asks you to confirm that you want to continue to ${new URL(args.redirectUri).origin}/ unless that address is in its sso.client_whitelist; confirm it (pass --redirect-port to keep the address the same from run to run).`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_LOOPBACK_CLIENT_URI } from '../matrix/oauth.ts';
 import { FakeSlidingServer } from '../matrix/testing/fake-sliding-server.ts';
 import { ScriptedFetch, json, matrixError } from '../matrix/testing/scripted-fetch.ts';
+import { browserGet } from '../test/node/fake-browser.ts';
 import { AccountDataCollector, buildDumpDocument, watchRecord, type DumpDocument } from './output.ts';
 import { runCli, type CliIo } from './run.ts';
 
@@ -339,3 +342,315 @@ describe('output shaping', () => {
     expect(watchRecord({ kind: 'device-list-changed' }, live)).toEqual({ event: 'device-list-changed' });
   });
 });
+
+describe('runCli --sso / --oauth: the browser comes back to a loopback listener (issue #11)', () => {
+  const LOGIN_TOKEN = 'loginToken_secret_42';
+  const REFRESH = 'mar_refresh_secret';
+  const CODE = 'code_secret_7';
+  const META = {
+    issuer: 'http://auth.test/',
+    authorization_endpoint: 'http://auth.test/authorize',
+    token_endpoint: 'http://auth.test/oauth2/token',
+    revocation_endpoint: 'http://auth.test/oauth2/revoke',
+    registration_endpoint: 'http://auth.test/oauth2/registration',
+  };
+  const SSO_FLOWS = {
+    flows: [
+      {
+        type: 'm.login.sso',
+        identity_providers: [
+          { id: 'testidp', name: 'Test IdP' },
+          { id: 'other', name: 'Other' },
+        ],
+      },
+      { type: 'm.login.token' },
+      { type: 'm.login.password' },
+    ],
+  };
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** The address printed for the user to open. */
+  const printedUrl = (stderr: string) => new URL(/^ {2}(\S+)$/m.exec(stderr)?.[1] ?? 'invalid:');
+
+  it('--sso <idp>: prints the SSO address with a loopback redirectUrl, takes the loginToken from the browser, signs in as its own device and logs it out', async () => {
+    const { fake, server } = homeserver();
+    server.setGlobal('m.direct', {});
+    fake.on('GET', '/_matrix/client/v3/login', json(200, SSO_FLOWS));
+    fake.on(
+      'POST',
+      '/_matrix/client/v3/login',
+      json(200, { user_id: '@alice:localhost', access_token: TOKEN, device_id: 'SSODEV' }),
+    );
+    const t = io();
+    const done = runCli(['dump', '-s', BASE, '--sso', 'testidp'], t.cliIo, { fetch: fake.fetch });
+    await until(() => t.stderr().includes('Waiting for the browser'));
+    const ssoUrl = printedUrl(t.stderr());
+    expect(`${ssoUrl.origin}${ssoUrl.pathname}`).toBe(`${BASE}/_matrix/client/v3/login/sso/redirect/testidp`);
+    const redirectUrl = ssoUrl.searchParams.get('redirectUrl') ?? '';
+    expect(redirectUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(t.stderr()).toContain(
+      `Waiting for the browser to come back to ${redirectUrl} (for up to 5 minutes`,
+    );
+    expect(t.stderr()).toMatch(/Synapse asks you to confirm .* sso\.client_whitelist/);
+
+    const page = await browserGet(`${redirectUrl}?loginToken=${LOGIN_TOKEN}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Signed in as @alice:localhost. You can close this tab');
+    expect(await done).toBe(0);
+
+    expect(fake.requestsTo('/_matrix/client/v3/login', 'POST').map((r) => r.body)).toEqual([
+      {
+        type: 'm.login.token',
+        token: LOGIN_TOKEN,
+        initial_device_display_name: 'Account Data Inspector (CLI)',
+        refresh_token: true,
+      },
+    ]);
+    expect((JSON.parse(t.stdout()) as DumpDocument).meta.user_id).toBe('@alice:localhost');
+    expect(t.stderr()).toContain('Signed in as @alice:localhost (device SSODEV).');
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(1);
+    for (const secret of [LOGIN_TOKEN, TOKEN]) {
+      expect(t.stderr()).not.toContain(secret);
+      expect(t.stdout()).not.toContain(secret);
+    }
+    // The listener is gone.
+    await expect(browserGet(redirectUrl)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('--sso without a provider: the server chooses, and the providers are listed; --redirect-port fixes the address', async () => {
+    const port = await freePort();
+    const { fake } = homeserver();
+    fake.on('GET', '/_matrix/client/v3/login', json(200, SSO_FLOWS));
+    fake.on(
+      'POST',
+      '/_matrix/client/v3/login',
+      json(200, { user_id: '@alice:localhost', access_token: TOKEN, device_id: 'SSODEV' }),
+    );
+    const t = io();
+    const done = runCli(['dump', '-s', BASE, '--sso', '--redirect-port', String(port)], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    await until(() => t.stderr().includes('Waiting for the browser'));
+    const ssoUrl = printedUrl(t.stderr());
+    expect(ssoUrl.pathname).toBe('/_matrix/client/v3/login/sso/redirect');
+    expect(ssoUrl.searchParams.get('redirectUrl')).toBe(`http://127.0.0.1:${port}/callback`);
+    expect(t.stderr()).toContain('Identity providers: testidp (Test IdP), other (Other).');
+    await browserGet(`http://127.0.0.1:${port}/callback?loginToken=${LOGIN_TOKEN}`);
+    expect(await done).toBe(0);
+  });
+
+  it('--sso: a refused login token fails the sign-in, the browser and the terminal say so', async () => {
+    const { fake } = homeserver();
+    fake.on('GET', '/_matrix/client/v3/login', json(200, SSO_FLOWS));
+    fake.on('POST', '/_matrix/client/v3/login', matrixError(403, 'M_FORBIDDEN', 'Invalid login token'));
+    const t = io();
+    const done = runCli(['dump', '-s', BASE, '--sso', 'testidp'], t.cliIo, { fetch: fake.fetch });
+    await until(() => t.stderr().includes('Waiting for the browser'));
+    const redirectUrl = printedUrl(t.stderr()).searchParams.get('redirectUrl') ?? '';
+    const page = await browserGet(`${redirectUrl}?loginToken=${LOGIN_TOKEN}`);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('Sign-in did not complete');
+    expect(page.body).toContain('Invalid login token');
+    expect(await done).toBe(1);
+    expect(t.stderr()).toMatch(/error: .*403 M_FORBIDDEN: Invalid login token/);
+    expect(t.stderr()).not.toContain(LOGIN_TOKEN);
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(0);
+  });
+
+  it('--sso: gives up after --redirect-timeout, saying so', async () => {
+    const { fake } = homeserver();
+    fake.on('GET', '/_matrix/client/v3/login', json(200, SSO_FLOWS));
+    const t = io();
+    const code = await runCli(['dump', '-s', BASE, '--sso', '--redirect-timeout', '0.2'], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    expect(code).toBe(1);
+    expect(t.stderr()).toContain('(for up to 0.2 seconds; Ctrl-C gives up)');
+    expect(t.stderr()).toMatch(
+      /error: No sign-in answer reached http:\/\/127\.0\.0\.1:\d+\/callback within 0\.2 seconds; run the command again\./,
+    );
+    expect(fake.requestsTo('/_matrix/client/v3/login', 'POST')).toHaveLength(0);
+    expect(t.hasInterruptHandler()).toBe(false);
+  });
+
+  it('--sso: Ctrl-C while waiting ends the command', async () => {
+    const { fake } = homeserver();
+    fake.on('GET', '/_matrix/client/v3/login', json(200, SSO_FLOWS));
+    const t = io();
+    const done = runCli(['dump', '-s', BASE, '--sso'], t.cliIo, { fetch: fake.fetch });
+    await until(() => t.stderr().includes('Waiting for the browser'));
+    t.interrupt();
+    expect(await done).toBe(1);
+    expect(t.stderr()).toContain('error: Interrupted.');
+  });
+
+  it.each([
+    [
+      '--sso on a server with a password only',
+      ['--sso'],
+      { flows: [{ type: 'm.login.password' }] },
+      null,
+      /does not offer single sign-on \(m\.login\.sso\)\. It offers a password \(--user\)\./,
+    ],
+    [
+      '--sso on an OAuth-only server',
+      ['--sso'],
+      null,
+      META,
+      /does not offer single sign-on \(m\.login\.sso\)\. It offers OAuth 2\.0 through auth\.test \(--oauth\)\./,
+    ],
+    [
+      '--oauth on an SSO server',
+      ['--oauth'],
+      SSO_FLOWS,
+      null,
+      /does not offer OAuth 2\.0 sign-in \(no auth_metadata\)\. It offers single sign-on \(--sso\), a password \(--user\)\./,
+    ],
+    [
+      '--oauth on a server offering neither',
+      ['--oauth'],
+      { flows: [{ type: 'm.login.application_service' }] },
+      null,
+      /does not offer OAuth 2\.0 sign-in \(no auth_metadata\)\. It offers neither single sign-on nor OAuth 2\.0; sign in with --token instead\./,
+    ],
+    [
+      '--sso with an unknown provider',
+      ['--sso', 'nope'],
+      SSO_FLOWS,
+      null,
+      /has no identity provider "nope"; it offers testidp \(Test IdP\), other \(Other\)\./,
+    ],
+  ])('%s: a clear error, before any listener', async (_name, flags, flows, metadata, message) => {
+    const { fake } = homeserver();
+    if (flows) fake.on('GET', '/_matrix/client/v3/login', json(200, flows));
+    if (metadata) fake.on('GET', '/_matrix/client/v1/auth_metadata', json(200, metadata));
+    const t = io();
+    expect(await runCli(['dump', '-s', BASE, ...flags], t.cliIo, { fetch: fake.fetch })).toBe(1);
+    expect(t.stderr()).toMatch(message);
+    expect(t.stderr()).not.toContain('Waiting for the browser');
+  });
+
+  /** An OAuth-only homeserver (MAS): auth_metadata, no /login; token and revocation via the global fetch. */
+  function oauthHomeserver() {
+    const { fake, server } = homeserver();
+    vi.stubGlobal('fetch', fake.fetch);
+    fake.on('GET', '/_matrix/client/v1/auth_metadata', json(200, META));
+    fake.on('POST', '/oauth2/registration', json(201, { client_id: 'cli-client' }));
+    return { fake, server };
+  }
+
+  async function startOAuth(fake: ScriptedFetch, t: ReturnType<typeof io>) {
+    const done = runCli(['dump', '-s', BASE, '--oauth'], t.cliIo, { fetch: fake.fetch });
+    await until(() => t.stderr().includes('Waiting for the browser'));
+    const authorize = printedUrl(t.stderr());
+    const scope = authorize.searchParams.get('scope') ?? '';
+    return {
+      done,
+      authorize,
+      redirectUri: authorize.searchParams.get('redirect_uri') ?? '',
+      state: authorize.searchParams.get('state') ?? '',
+      deviceId: scope.replace(/^.*urn:matrix:client:device:/, ''),
+    };
+  }
+
+  it('--oauth: registers a native client with the port-less loopback redirect, exchanges the code from the browser, and revokes at the end', async () => {
+    const { fake } = oauthHomeserver();
+    const t = io();
+    const { done, authorize, redirectUri, state, deviceId } = await startOAuth(fake, t);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(META.authorization_endpoint);
+    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(authorize.searchParams.get('client_id')).toBe('cli-client');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toBe(
+      `urn:matrix:client:api:* urn:matrix:client:device:${deviceId}`,
+    );
+    expect(t.stderr()).toContain('Sign in through auth.test (OAuth 2.0): open this address in your browser:');
+    expect(t.stderr()).not.toContain('client_whitelist');
+    expect(fake.requestsTo('/oauth2/registration')[0]?.body).toEqual({
+      client_name: 'Account Data Inspector',
+      client_uri: DEFAULT_LOOPBACK_CLIENT_URI,
+      redirect_uris: ['http://127.0.0.1/callback'],
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      response_types: ['code'],
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
+
+    fake.on(
+      'POST',
+      '/oauth2/token',
+      json(200, { access_token: TOKEN, refresh_token: REFRESH, token_type: 'Bearer', expires_in: 300 }),
+    );
+    fake.on(
+      'GET',
+      '/_matrix/client/v3/account/whoami',
+      json(200, { user_id: '@alice:localhost', device_id: deviceId }),
+    );
+    fake.on('POST', '/oauth2/revoke', { status: 200 }, 2);
+    const page = await browserGet(`${redirectUri}?code=${CODE}&state=${state}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('You can close this tab');
+    expect(await done).toBe(0);
+
+    expect(fake.requestsTo('/oauth2/token')[0]?.form).toMatchObject({
+      grant_type: 'authorization_code',
+      code: CODE,
+      redirect_uri: redirectUri,
+      client_id: 'cli-client',
+    });
+    expect((JSON.parse(t.stdout()) as DumpDocument).meta.user_id).toBe('@alice:localhost');
+    // Signed out by revoking both tokens, not by the legacy /logout.
+    expect(fake.requestsTo('/oauth2/revoke').map((r) => r.form?.token_type_hint)).toEqual([
+      'refresh_token',
+      'access_token',
+    ]);
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(0);
+    for (const secret of [TOKEN, REFRESH, CODE]) {
+      expect(t.stderr()).not.toContain(secret);
+      expect(t.stdout()).not.toContain(secret);
+    }
+  });
+
+  it('--oauth: denied consent fails with the provider’s reason, exchanges nothing', async () => {
+    const { fake } = oauthHomeserver();
+    const t = io();
+    const { done, redirectUri, state } = await startOAuth(fake, t);
+    const page = await browserGet(
+      `${redirectUri}?error=access_denied&error_description=${encodeURIComponent('The user said no')}&state=${state}`,
+    );
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('Sign-in did not complete');
+    expect(await done).toBe(1);
+    expect(t.stderr()).toMatch(/error: auth\.test says access was denied \(The user said no\)/);
+    expect(fake.requestsTo('/oauth2/token')).toHaveLength(0);
+  });
+
+  it('--oauth: an answer with another state is a state mismatch, exchanges nothing', async () => {
+    const { fake } = oauthHomeserver();
+    const t = io();
+    const { done, redirectUri } = await startOAuth(fake, t);
+    await browserGet(`${redirectUri}?code=${CODE}&state=forged`);
+    expect(await done).toBe(1);
+    expect(t.stderr()).toMatch(/state mismatch/);
+    expect(t.stderr()).not.toContain(CODE);
+    expect(fake.requestsTo('/oauth2/token')).toHaveLength(0);
+  });
+});
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}

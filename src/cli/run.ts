@@ -2,24 +2,48 @@
  * The CLI's commands, with I/O and `fetch` injected so tests can drive them. `main.ts` wires them
  * to the process.
  *
- * Flow: discovery (URL, server name or user ID) → sign-in (a password login creates its own device)
- * → `MatrixClient` → sync engine → `dump` (collect until `initial-complete`, then read devices,
- * their MSC4331 data and the orphaned per-device global entries) or `watch` (print changes until
- * interrupted) → log the created device out again.
+ * Flow: discovery (URL, server name or user ID) → sign-in (a password, SSO or OAuth 2.0 sign-in
+ * creates its own device; SSO and OAuth 2.0 happen in a browser that comes back to a loopback
+ * listener, `loopback.ts`) → `MatrixClient` → sync engine → `dump` (collect until
+ * `initial-complete`, then read devices, their MSC4331 data and the orphaned per-device global
+ * entries) or `watch` (print changes until interrupted) → sign the created device out again.
  */
-import { loginWithAccessToken, loginWithPassword } from '../matrix/auth.ts';
+import {
+  LOGIN_TYPE_SSO,
+  loginTokenSignIn,
+  loginWithAccessToken,
+  loginWithPassword,
+  ssoRedirectUrl,
+} from '../matrix/auth.ts';
+import { getServerCapabilities } from '../matrix/capabilities.ts';
 import { MatrixClient } from '../matrix/client.ts';
 import { discoverHomeserver, DiscoveryError } from '../matrix/discovery.ts';
 import { ClientRefusedError } from '../matrix/errors.ts';
 import type { FetchLike } from '../matrix/http.ts';
+import {
+  completeOAuthSignIn,
+  DEFAULT_LOOPBACK_CLIENT_URI,
+  isOAuthCallback,
+  memoryStateStore,
+  startOAuthSignIn,
+  type OAuthClientChoice,
+} from '../matrix/oauth.ts';
 import { DEVICE_DATA_UNSUPPORTED, PER_DEVICE_CATALOGUE } from '../matrix/per-device.ts';
 import { createAccountDataSync, type CreateSyncOptions } from '../matrix/sync/create-sync.ts';
-import type { AccountDataSync, JsonObject, SyncStatus } from '../matrix/types.ts';
-import { HELP, parseCliArgs, UsageError, type CliArgs } from './args.ts';
+import type {
+  AccountDataSync,
+  JsonObject,
+  ServerCapabilities,
+  Session,
+  SyncStatus,
+} from '../matrix/types.ts';
+import { HELP, parseCliArgs, UsageError, type CliArgs, type CliAuth, type CliRedirect } from './args.ts';
+import { CALLBACK_PATH, formatDuration, LOOPBACK_HOST, LoopbackListener } from './loopback.ts';
 import {
   AccountDataCollector,
   buildDumpDocument,
   keyBackupSummary,
+  signInPrompt,
   WatchDeduper,
   watchRecord,
 } from './output.ts';
@@ -36,7 +60,7 @@ export type CliIo = {
 /** Injectable dependencies. */
 export type CliDeps = { fetch?: FetchLike };
 
-/** Display name of the device a password login creates. */
+/** Display name of the device a password or SSO sign-in creates. */
 export const CLI_DEVICE_NAME = 'Account Data Inspector (CLI)';
 /** `dump` gives up after this many consecutive failed sync attempts. */
 const DUMP_MAX_ATTEMPTS = 4;
@@ -65,22 +89,16 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   try {
     const discovered = await discoverHomeserver(args.homeserver, fetchOption);
     if (args.isVerbose) io.stderr(`[cli] homeserver ${discovered.baseUrl} (${discovered.source})\n`);
-    const session =
-      args.auth.kind === 'password'
-        ? await loginWithPassword(
-            discovered.baseUrl,
-            { user: args.auth.user, password: args.auth.password, deviceDisplayName: CLI_DEVICE_NAME },
-            fetchOption,
-          )
-        : await loginWithAccessToken(discovered.baseUrl, args.auth.token, fetchOption);
+    const session = await signIn(discovered.baseUrl, args.auth, io, fetchOption);
     client = new MatrixClient(session, fetchOption);
     return args.command === 'dump' ? await dump(client, args, io) : await watch(client, args, io);
   } catch (error) {
     io.stderr(`error: ${describeError(error)}\n`);
     return 1;
   } finally {
-    // Only the device this command created is logged out; a given token is left alone.
-    if (client && args.auth.kind === 'password') {
+    // Only the device this command created is signed out (legacy /logout, or OAuth 2.0
+    // revocation by the session's authority); a given token is left alone.
+    if (client && args.auth.kind !== 'token') {
       try {
         await client.logout();
       } catch (error) {
@@ -89,6 +107,184 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         );
       }
     }
+  }
+}
+
+/** Signs in as `auth` says; SSO and OAuth 2.0 through the browser. */
+async function signIn(
+  baseUrl: string,
+  auth: CliAuth,
+  io: CliIo,
+  fetchOption: { fetch?: FetchLike },
+): Promise<Session> {
+  switch (auth.kind) {
+    case 'password':
+      return loginWithPassword(
+        baseUrl,
+        { user: auth.user, password: auth.password, deviceDisplayName: CLI_DEVICE_NAME },
+        fetchOption,
+      );
+    case 'token':
+      return loginWithAccessToken(baseUrl, auth.token, fetchOption);
+    case 'sso':
+    case 'oauth': {
+      const capabilities = await getServerCapabilities(baseUrl, fetchOption);
+      const session =
+        auth.kind === 'sso'
+          ? await ssoSignIn(baseUrl, capabilities, auth.idpId, auth.redirect, io, fetchOption)
+          : await oauthSignIn(baseUrl, capabilities, auth.redirect, io, fetchOption);
+      io.stderr(`Signed in as ${session.userId} (device ${session.deviceId}).\n`);
+      return session;
+    }
+  }
+}
+
+/** Why this server cannot do the asked-for browser sign-in, and what it offers instead. */
+function notOffered(what: string, capabilities: ServerCapabilities): Error {
+  const others: string[] = [];
+  if (capabilities.oauth)
+    others.push(`OAuth 2.0 through ${new URL(capabilities.oauth.issuer).host} (--oauth)`);
+  if (hasSso(capabilities)) others.push('single sign-on (--sso)');
+  if (capabilities.loginFlows?.some((f) => f.type === 'm.login.password')) others.push('a password (--user)');
+  const instead =
+    others.length > 0
+      ? ` It offers ${others.join(', ')}.`
+      : ' It offers neither single sign-on nor OAuth 2.0; sign in with --token instead.';
+  return new Error(`${capabilities.baseUrl} does not offer ${what}.${instead}`);
+}
+
+function hasSso(capabilities: ServerCapabilities): boolean {
+  return capabilities.loginFlows?.some((f) => f.type === LOGIN_TYPE_SSO) ?? false;
+}
+
+/**
+ * Single sign-on (docs/protocol.md §1.4): the browser goes to the server's SSO redirect and comes
+ * back to the listener with `?loginToken=`, which is exchanged with `m.login.token`.
+ */
+async function ssoSignIn(
+  baseUrl: string,
+  capabilities: ServerCapabilities,
+  idpId: string | undefined,
+  redirect: CliRedirect,
+  io: CliIo,
+  fetchOption: { fetch?: FetchLike },
+): Promise<Session> {
+  if (!hasSso(capabilities)) throw notOffered('single sign-on (m.login.sso)', capabilities);
+  const providers = capabilities.ssoProviders;
+  if (idpId !== undefined && providers.length > 0 && !providers.some((p) => p.id === idpId)) {
+    throw new Error(
+      `${capabilities.baseUrl} has no identity provider "${idpId}"; it offers ${providers.map((p) => `${p.id} (${p.name})`).join(', ')}.`,
+    );
+  }
+  return viaBrowser(redirect, io, {
+    isAnswer: (url) => (url.searchParams.get('loginToken') ?? '') !== '',
+    start: (redirectUri) => {
+      const url = ssoRedirectUrl(baseUrl, redirectUri, idpId === undefined ? {} : { idpId });
+      return Promise.resolve(
+        signInPrompt({
+          method: 'sso',
+          url,
+          redirectUri,
+          timeout: formatDuration(redirect.timeoutMs),
+          ...(idpId === undefined && providers.length > 1 ? { providers } : {}),
+        }),
+      );
+    },
+    finish: (answer) =>
+      loginTokenSignIn.signIn(
+        baseUrl,
+        { loginToken: answer.searchParams.get('loginToken') ?? '', deviceDisplayName: CLI_DEVICE_NAME },
+        fetchOption,
+      ),
+  });
+}
+
+/**
+ * OAuth 2.0 (docs/protocol.md §1.5): registered as a `native` client whose loopback redirect is
+ * registered without a port (RFC 8252 §7.3), authorization code with PKCE, code exchange.
+ */
+async function oauthSignIn(
+  baseUrl: string,
+  capabilities: ServerCapabilities,
+  redirect: CliRedirect,
+  io: CliIo,
+  fetchOption: { fetch?: FetchLike },
+): Promise<Session> {
+  const metadata = capabilities.oauth;
+  if (!metadata) throw notOffered('OAuth 2.0 sign-in (no auth_metadata)', capabilities);
+  // One process covers the whole flow: the pending state (PKCE verifier) stays in memory.
+  const stateStore = memoryStateStore();
+  return viaBrowser(redirect, io, {
+    isAnswer: (url) => isOAuthCallback(url.href),
+    start: async (redirectUri) => {
+      const choice: OAuthClientChoice = {
+        applicationType: 'native',
+        redirectUri,
+        registeredRedirectUris: [`http://${LOOPBACK_HOST}${CALLBACK_PATH}`],
+        clientUri: DEFAULT_LOOPBACK_CLIENT_URI,
+      };
+      const { url } = await startOAuthSignIn({
+        baseUrl,
+        metadata,
+        appUrl: redirectUri,
+        stateStore,
+        choice,
+        options: fetchOption,
+      });
+      return signInPrompt({
+        method: 'oauth',
+        url,
+        redirectUri,
+        timeout: formatDuration(redirect.timeoutMs),
+        issuerHost: new URL(metadata.issuer).host,
+      });
+    },
+    finish: (answer) => completeOAuthSignIn(answer.href, stateStore, fetchOption),
+  });
+}
+
+/**
+ * The browser part of a sign-in: listen on the loopback address, print where to go, wait for the
+ * answer (or the timeout, or Ctrl-C), exchange it, and tell the browser how it went.
+ */
+async function viaBrowser(
+  redirect: CliRedirect,
+  io: CliIo,
+  steps: {
+    isAnswer: (url: URL) => boolean;
+    /** Prepares the sign-in for this redirect URI; returns what to print. */
+    start: (redirectUri: string) => Promise<string>;
+    finish: (answer: URL) => Promise<Session>;
+  },
+): Promise<Session> {
+  const listener = await LoopbackListener.start({
+    ...(redirect.port === undefined ? {} : { port: redirect.port }),
+    isAnswer: steps.isAnswer,
+  });
+  const interrupted = new AbortController();
+  const offInterrupt = io.onInterrupt(() => {
+    interrupted.abort(new Error('Interrupted.'));
+  });
+  try {
+    io.stderr(await steps.start(listener.redirectUri));
+    const answer = await listener.wait({ timeoutMs: redirect.timeoutMs, signal: interrupted.signal });
+    try {
+      const session = await steps.finish(answer.url);
+      answer.reply({
+        ok: true,
+        message: `Signed in as ${session.userId}. You can close this tab and return to the terminal.`,
+      });
+      return session;
+    } catch (error) {
+      answer.reply({
+        ok: false,
+        message: `${describeError(error)} You can close this tab; the terminal says more.`,
+      });
+      throw error;
+    }
+  } finally {
+    offInterrupt();
+    await listener.close();
   }
 }
 

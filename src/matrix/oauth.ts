@@ -300,7 +300,8 @@ export async function completeOAuthSignIn(
     throw toOAuthError(caught, metadata.issuer);
   }
   const now = (options.now ?? Date.now)();
-  // whoami checks the token and tells us the user (and that the device is the one we asked for).
+  // whoami checks the token and names the user and device. The device is normally the one the
+  // scope asked for; if a server chose another, its answer is what the session uses.
   const checked = await accessTokenSignIn.signIn(
     pending.baseUrl,
     { accessToken: response.access_token },

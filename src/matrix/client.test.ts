@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { AppserviceAuthorization } from './authorization.ts';
 import { MatrixClient } from './client.ts';
 import { ClientRefusedError, MatrixApiError, UnsupportedFeatureError } from './errors.ts';
 import { ScriptedFetch, json, matrixError } from './testing/scripted-fetch.ts';
@@ -381,5 +382,33 @@ describe('other reads', () => {
     // The shared probes were sent without the first caller's signal, once each.
     expect(fake.requestsTo('/_matrix/client/versions')).toHaveLength(1);
     expect(fake.requestsTo('/_matrix/client/versions')[0]?.signal?.aborted).toBe(false);
+  });
+});
+
+describe('MatrixClient.forAuthorization (an application service acting for a user)', () => {
+  it('sends the as_token with user_id, has no device, nothing to refresh and nothing to end at the server', async () => {
+    const fake = new ScriptedFetch();
+    const service = new AppserviceAuthorization({ asToken: 'as-token', userId: '@_bridge:hs.example' });
+    const client = MatrixClient.forAuthorization(service.forUser(USER), {
+      baseUrl: 'https://hs.example',
+      fetch: fake.fetch,
+    });
+    fake.on('GET', `/_matrix/client/v3/user/${U}/account_data/m.direct`, json(200, { a: 1 }));
+    expect(await client.getAccountData({ kind: 'global' }, 'm.direct')).toEqual({
+      status: 'content',
+      content: { a: 1 },
+    });
+    const [request] = fake.requests;
+    expect(request?.headers.authorization).toBe('Bearer as-token');
+    expect(request?.query).toEqual({ user_id: USER });
+    expect(client.userId).toBe(USER);
+    expect(client.deviceId).toBe('');
+    expect(client.baseUrl).toBe('https://hs.example');
+    expect(client.canRefresh).toBe(false);
+    expect(client.isExpired).toBe(false);
+    expect(() => client.session).toThrow(/not act for a user session/);
+    await expect(client.refresh()).rejects.toThrow(ClientRefusedError);
+    await client.logout();
+    expect(fake.requests).toHaveLength(1);
   });
 });

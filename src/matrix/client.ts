@@ -5,8 +5,8 @@
  *     ─▶ endpoint modules: api/account-data, api/capabilities, api/devices, api/rooms, api/key-backup
  *
  * It exists so callers that act as a signed-in user (the app, the CLI, integration tests) have one
- * object to hold. Other identities (an appservice acting for many users, an admin) build a
- * {@link Transport} with their own `Authorization` and use the same endpoint modules.
+ * object to hold. Other identities (an appservice acting for one of its users, an admin) get the same
+ * façade with {@link MatrixClient.forAuthorization}; they have no session to refresh or end.
  */
 import type { WhoamiResponse } from './auth.ts';
 import {
@@ -22,10 +22,11 @@ import { deleteDevice, getDevices, type Device } from './api/devices.ts';
 import { getKeyBackupVersion, type KeyBackupVersion } from './api/key-backup.ts';
 import { getJoinedRooms } from './api/rooms.ts';
 import { SessionAuthorization, type SessionAuthorizationOptions } from './authorization.ts';
+import { ClientRefusedError } from './errors.ts';
 import type { VersionsResponse } from './capabilities.ts';
 import { WHOAMI_PATH } from './endpoints.ts';
 import type { EncodedPath, HttpMethod, RequestOptions } from './http.ts';
-import { Transport } from './transport.ts';
+import { Transport, type Authorization } from './transport.ts';
 import type { AccountDataScope, ServerCapabilities, Session } from './types.ts';
 
 export type {
@@ -47,17 +48,31 @@ export type MatrixClientOptions = SessionAuthorizationOptions & {
   capabilities?: ServerCapabilities;
 };
 
-/** A client bound to one user session. Create it per session and pass it in (no singletons). */
+/** An identity other than a user session, and the homeserver it acts on. */
+export type AuthorizedIdentity = { baseUrl: string; authorization: Authorization };
+
+/**
+ * A client bound to one identity: a user session (`new MatrixClient(session)`), or any other
+ * {@link Authorization} ({@link MatrixClient.forAuthorization}). Create it per identity and pass it in
+ * (no singletons).
+ */
 export class MatrixClient {
-  readonly authorization: SessionAuthorization;
+  readonly authorization: Authorization;
   readonly transport: Transport;
   readonly capabilities: CapabilitiesApi;
   readonly accountData: AccountDataApi;
+  /** Set when the identity is a user session (refresh, logout). */
+  private readonly sessionAuthorization: SessionAuthorization | undefined;
 
-  constructor(session: Session, options: MatrixClientOptions = {}) {
-    this.authorization = new SessionAuthorization(session, options);
+  constructor(identity: Session | AuthorizedIdentity, options: MatrixClientOptions = {}) {
+    if ('authorization' in identity) {
+      this.authorization = identity.authorization;
+    } else {
+      this.sessionAuthorization = new SessionAuthorization(identity, options);
+      this.authorization = this.sessionAuthorization;
+    }
     this.transport = new Transport({
-      baseUrl: session.baseUrl,
+      baseUrl: identity.baseUrl,
       authorization: this.authorization,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
@@ -67,25 +82,51 @@ export class MatrixClient {
     this.accountData = new AccountDataApi(this.transport, this.capabilities);
   }
 
-  /** The current session (tokens change after a refresh). */
+  /**
+   * A client for any identity, e.g. an application service acting for one of its users
+   * (`AppserviceAuthorization.forUser`, docs/protocol.md §7).
+   */
+  static forAuthorization(
+    authorization: Authorization,
+    options: Omit<MatrixClientOptions, keyof SessionAuthorizationOptions> & {
+      baseUrl: string;
+      fetch?: SessionAuthorizationOptions['fetch'];
+    },
+  ): MatrixClient {
+    const { baseUrl, ...rest } = options;
+    return new MatrixClient({ baseUrl, authorization }, rest);
+  }
+
+  /**
+   * The current user session (tokens change after a refresh).
+   *
+   * @throws Error when the client acts for another identity (see {@link MatrixClient.forAuthorization}).
+   */
   get session(): Session {
-    return this.authorization.session;
+    if (!this.sessionAuthorization) throw new Error('This client does not act for a user session.');
+    return this.sessionAuthorization.session;
+  }
+
+  /** Homeserver base URL without a trailing slash. */
+  get baseUrl(): string {
+    return this.transport.baseUrl;
   }
 
   get userId(): string {
     return this.authorization.userId;
   }
 
+  /** The device the client acts for; `''` when the identity has none (an application service). */
   get deviceId(): string {
-    return this.authorization.deviceId;
+    return this.authorization.deviceId ?? '';
   }
 
   get isExpired(): boolean {
-    return this.authorization.isExpired;
+    return this.authorization.isExpired === true;
   }
 
   get canRefresh(): boolean {
-    return this.authorization.canRefresh;
+    return this.sessionAuthorization?.canRefresh ?? false;
   }
 
   /** Low-level authenticated request (see {@link Transport.request}); used by the sync engines. */
@@ -95,7 +136,12 @@ export class MatrixClient {
 
   /** Refreshes the access token now (docs/protocol.md §1.4). */
   refresh(): Promise<Session> {
-    return this.authorization.refresh();
+    if (!this.sessionAuthorization) {
+      return Promise.reject(
+        new ClientRefusedError('no-refresh-token', 'Only a user session can be refreshed.'),
+      );
+    }
+    return this.sessionAuthorization.refresh();
   }
 
   /** `GET /v3/account/whoami`. */
@@ -159,8 +205,11 @@ export class MatrixClient {
     return getKeyBackupVersion(this.transport, options);
   }
 
-  /** Logs out (deletes this device, docs/protocol.md §1.4) and marks the client unusable. */
+  /**
+   * Logs out (deletes this device, docs/protocol.md §1.4) and marks the client unusable. Another
+   * identity (an application service's token) has nothing to end at the server: this resolves at once.
+   */
   logout(options: CallOptions = {}): Promise<void> {
-    return this.authorization.logout(options);
+    return this.sessionAuthorization ? this.sessionAuthorization.logout(options) : Promise.resolve();
   }
 }

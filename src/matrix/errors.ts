@@ -115,7 +115,9 @@ export type ClientRefusalCode =
   | 'no-refresh-token'
   | 'not-device-bound'
   | 'guest'
-  | 'unsupported-auth-api';
+  | 'unsupported-auth-api'
+  /** The `as_token` acts for someone other than the registration's sender (docs/protocol.md §7). */
+  | 'not-appservice';
 
 /**
  * The client refused before any request was made, with a human-readable {@link reason} that the UI

@@ -40,6 +40,8 @@ export interface Authorization {
   readonly userId: string;
   /** The device the requests act for, when there is one. */
   readonly deviceId: string | undefined;
+  /** True once the identity can no longer be used (rejected, logged out); absent: never tracked. */
+  readonly isExpired?: boolean;
   /** Credentials for the next attempt; may refresh an expiring token first. */
   prepare(): Promise<Credentials>;
   /**

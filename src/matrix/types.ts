@@ -34,6 +34,36 @@ export type Session = {
   oauth?: { clientId: string; issuer: string; tokenEndpoint: string; revocationEndpoint: string };
 };
 
+/**
+ * An application service signed in with its registration's `as_token` (docs/protocol.md §7). It
+ * acts for its sender and for the users of its namespace by identity assertion; it has no device,
+ * nothing to refresh and nothing to end at the server. The registration's `hs_token` is never part
+ * of it: the app does not need it and does not keep it.
+ */
+export type AppserviceSession = {
+  kind: 'appservice';
+  /** Homeserver base URL without trailing slash. */
+  baseUrl: string;
+  /** Sent only as `Authorization: Bearer …`, never in a URL. */
+  asToken: string;
+  /** The registration's `id`. */
+  registrationId: string;
+  /** `@<sender_localpart>:<server name>`, as whoami answered for the `as_token`. */
+  senderUserId: string;
+  /** `namespaces.users[].regex`, as written in the registration (Python syntax, docs/protocol.md §7). */
+  userRegexes: string[];
+  /** Namespace users added in the inspector besides the sender (kept across reloads). */
+  users?: string[];
+};
+
+/** What the app may be signed in as: a user's own session, or an application service. */
+export type AnySession = Session | AppserviceSession;
+
+/** Whether a signed-in identity is an application service. */
+export function isAppserviceSession(session: AnySession): session is AppserviceSession {
+  return 'kind' in session;
+}
+
 /** The minimum a room needs to be shown in the tree. */
 export type RoomInfo = {
   roomId: string;

@@ -179,7 +179,7 @@ function readUserEvents(
   return events;
 }
 
-/** "3 events", "1 event". */
-export function countLabel(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** "3 events", "1 event", "2 entries". */
+export function countLabel(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
 }

@@ -17,7 +17,7 @@ const FEATURES = readdirSync(new URL('./src/features', import.meta.url), { withF
 const ours = (...dirs) =>
   dirs.flatMap((d) => [`./${d}/**`, `../${d}/**`, `../../${d}/**`, `../../../${d}/**`]);
 
-/** src/matrix, src/lib and src/cli run in plain Node (the CLI) as well as the browser. */
+/** src/matrix, src/lib and src/cli run in plain Node (the CLI) as well as the browser; src/receiver is Node. */
 const PLAIN_TS = {
   group: [
     'react',
@@ -29,7 +29,8 @@ const PLAIN_TS = {
     'monaco-editor',
     'monaco-editor/*',
   ],
-  message: 'src/matrix, src/lib and src/cli are plain TypeScript (docs/architecture.md "Layers").',
+  message:
+    'src/matrix, src/lib, src/cli and src/receiver are plain TypeScript (docs/architecture.md "Layers").',
 };
 const NO_UI = {
   group: ours('features', 'app', 'editor', 'components'),
@@ -61,7 +62,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/matrix/**', 'src/cli/**'],
+    files: ['src/matrix/**', 'src/cli/**', 'src/receiver/**'],
     rules: { 'no-restricted-imports': restrict([PLAIN_TS, NO_UI]) },
   },
   {

@@ -1,31 +1,25 @@
 /**
  * Everything that exists per signed-in session: the MatrixClient, the sync engine and the bridge
- * into the caches, the change history (fed by every sync batch and every own write), plus the
- * header (who, which device, which server, sign out) around the account-data view. Unmounting
- * stops the engine and aborts its in-flight request at once.
+ * into the caches, the change history (fed by every sync batch and every own write; both set up by
+ * `use-account-data-sync.ts`), plus the header (who, which device, which server, sign out) around
+ * the account-data view. Unmounting stops the engine and aborts its in-flight request at once.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useStore } from 'zustand';
 import { MatrixClient } from '../matrix/client.ts';
-import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
 import type { ServerCapabilities, Session } from '../matrix/types.ts';
 import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { createInspectorStore } from '../features/account-data/inspector-store.tsx';
 import { parseDeepLink } from '../features/account-data/deep-link.ts';
-import { PendingWrites } from '../features/account-data/pending-writes.ts';
-import { HistoryStore } from '../features/account-data/history/history-store.ts';
-import { readHistoryLimits } from '../features/account-data/history/history-limits.ts';
-import type { WriteEvent } from '../features/account-data/write-events.ts';
-import { LocalDb } from '../lib/local-db.ts';
 import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Banner } from '../components/banner.tsx';
 import { showToast } from '../components/toast-store.ts';
-import { connectSyncToCaches } from './sync-bridge.ts';
 import type { SessionStore } from './session-store.ts';
 import { KeyBackupView } from './key-backup-view.tsx';
+import { useAccountDataSync } from './use-account-data-sync.ts';
 
 export type InspectorShellProps = {
   session: Session;
@@ -48,57 +42,13 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         },
       }),
   );
-  const [pending] = useState(() => new PendingWrites());
   // Created here so the header can open the key-backup panel; a deep link in the address bar wins.
   const [inspectorStore] = useState(() => createInspectorStore(parseDeepLink(window.location.hash)));
   const isKeyBackupOpen = useStore(inspectorStore, (s) => s.mainView === 'key-backup');
-  // One per session; it writes off the render path (docs/architecture.md "Sync → state").
-  const [history] = useState(
-    () => new HistoryStore(new LocalDb(), session.userId, { limits: readHistoryLimits(session.userId) }),
-  );
-  const recordWrite = useCallback(
-    (event: WriteEvent) => {
-      history.recordWrite(event);
-    },
-    [history],
-  );
+  const { pending, history, recordWrite, startError } = useAccountDataSync(client, {
+    statusStore: syncStatusStore,
+  });
   const [isSigningOut, setIsSigningOut] = useState(false);
-  const [startError, setStartError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    let stop: (() => void) | undefined;
-    syncStatusStore.getState().actions.statusChanged({ state: 'connecting' });
-    createAccountDataSync(client, { signal: controller.signal })
-      .then(({ engine, kind }) => {
-        if (controller.signal.aborted) return;
-        syncStatusStore.getState().actions.transportChosen(kind);
-        const off = connectSyncToCaches({
-          engine,
-          queryClient,
-          userId: client.userId,
-          statusStore: syncStatusStore,
-          pendingWrites: pending,
-          onBatch: (batch) => {
-            history.recordBatch(batch, Date.now());
-          },
-        });
-        engine.start();
-        stop = () => {
-          off();
-          engine.stop();
-        };
-      })
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        setStartError(error instanceof Error ? error.message : String(error));
-      });
-    return () => {
-      controller.abort();
-      stop?.();
-      syncStatusStore.getState().actions.statusChanged({ state: 'stopped' });
-    };
-  }, [client, pending, queryClient, history]);
 
   const signOut = async () => {
     setIsSigningOut(true);

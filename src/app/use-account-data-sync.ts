@@ -1,0 +1,98 @@
+/**
+ * What exists per identity whose account data the app shows live: its pending writes, its change
+ * history (fed by every sync batch and every own write), and its sync engine bridged into the
+ * shared TanStack Query caches (keyed by user ID, docs/architecture.md "Sync → state"). The user's
+ * own session (`inspector-shell.tsx`) uses it once; the application-service view
+ * (`appservice-shell.tsx`) once per user it acts for, all running side by side. Unmounting stops the
+ * engine and aborts its in-flight request at once.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { MatrixClient } from '../matrix/client.ts';
+import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
+import type { SyncEvent } from '../matrix/types.ts';
+import { PendingWrites } from '../features/account-data/pending-writes.ts';
+import { HistoryStore } from '../features/account-data/history/history-store.ts';
+import { readHistoryLimits } from '../features/account-data/history/history-limits.ts';
+import type { WriteEvent } from '../features/account-data/write-events.ts';
+import type { SyncStatusStore } from '../features/sync-status/sync-status-store.ts';
+import { LocalDb } from '../lib/local-db.ts';
+import { connectSyncToCaches } from './sync-bridge.ts';
+
+export type AccountDataSyncOptions = {
+  /** Where the engine's connection status goes. */
+  statusStore: SyncStatusStore;
+  /** Told about every batch after it reached the caches (besides the history). */
+  onBatch?: (batch: readonly SyncEvent[]) => void;
+};
+
+export type AccountDataSyncSetup = {
+  pending: PendingWrites;
+  history: HistoryStore;
+  /** The `WriteObserver` for the account-data view: records own writes in the history. */
+  recordWrite: (event: WriteEvent) => void;
+  /** Why the engine could not start (the capability probe failed), or null. */
+  startError: string | null;
+};
+
+export function useAccountDataSync(
+  client: MatrixClient,
+  options: AccountDataSyncOptions,
+): AccountDataSyncSetup {
+  const queryClient = useQueryClient();
+  const { statusStore } = options;
+  const onBatch = useRef(options.onBatch);
+  useEffect(() => {
+    onBatch.current = options.onBatch;
+  });
+  const [pending] = useState(() => new PendingWrites());
+  // One per identity; it writes off the render path (docs/architecture.md "Sync → state").
+  const [history] = useState(
+    () => new HistoryStore(new LocalDb(), client.userId, { limits: readHistoryLimits(client.userId) }),
+  );
+  const recordWrite = useCallback(
+    (event: WriteEvent) => {
+      history.recordWrite(event);
+    },
+    [history],
+  );
+  const [startError, setStartError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    let stop: (() => void) | undefined;
+    statusStore.getState().actions.statusChanged({ state: 'connecting' });
+    createAccountDataSync(client, { signal: controller.signal })
+      .then(({ engine, kind }) => {
+        if (controller.signal.aborted) return;
+        statusStore.getState().actions.transportChosen(kind);
+        const off = connectSyncToCaches({
+          engine,
+          queryClient,
+          userId: client.userId,
+          statusStore,
+          pendingWrites: pending,
+          onBatch: (batch) => {
+            history.recordBatch(batch, Date.now());
+            onBatch.current?.(batch);
+          },
+        });
+        engine.start();
+        stop = () => {
+          off();
+          engine.stop();
+        };
+      })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        setStartError(error instanceof Error ? error.message : String(error));
+      });
+    return () => {
+      controller.abort();
+      stop?.();
+      statusStore.getState().actions.statusChanged({ state: 'stopped' });
+    };
+  }, [client, pending, queryClient, history, statusStore]);
+
+  return { pending, history, recordWrite, startError };
+}

@@ -9,7 +9,8 @@ import { InspectorShell } from './inspector-shell.tsx';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { takeRedirectReturn } from '../features/session/redirect-return.ts';
 import { RedirectSignIn } from '../features/session/redirect-sign-in.tsx';
-import type { Session } from '../matrix/types.ts';
+import { isAppserviceSession, type Session } from '../matrix/types.ts';
+import { AppserviceShell } from './appservice-shell.tsx';
 
 /** A sign-in that came back from the server but did not complete: why, and for which server. */
 type RedirectFailure = { message: string; baseUrl: string | undefined };
@@ -41,6 +42,13 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       {redirect ? (
         <RedirectSignIn redirect={redirect} onSignedIn={onRedirectSignedIn} onFailed={onRedirectFailed} />
+      ) : session && isAppserviceSession(session) ? (
+        <AppserviceShell
+          key={`appservice|${session.registrationId}|${session.senderUserId}`}
+          session={session}
+          capabilities={capabilities}
+          sessionStore={sessionStore}
+        />
       ) : session ? (
         <InspectorShell
           key={`${session.userId}|${session.deviceId}`}

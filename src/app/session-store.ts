@@ -2,12 +2,18 @@
  * The signed-in session. Created once per app instance (not a module singleton: it holds a token).
  */
 import { createStore } from 'zustand';
-import type { ServerCapabilities, Session } from '../matrix/types.ts';
+import {
+  isAppserviceSession,
+  type AnySession,
+  type ServerCapabilities,
+  type Session,
+} from '../matrix/types.ts';
 import type { SignInResume } from '../features/session/sign-in-page.tsx';
 import { clearSession, loadSession, saveSession } from '../features/session/session-persistence.ts';
 
 export type SessionState = {
-  session: Session | null;
+  /** A user's own session, or an application service's (docs/protocol.md §7). */
+  session: AnySession | null;
   /**
    * What the sign-in page probed for this session's server (issue #7: hand it to the session rather
    * than probing again before the first sync). Kept in memory only; after a reload it is probed anew.
@@ -22,8 +28,10 @@ export type SessionState = {
    */
   resume: SignInResume | undefined;
   actions: {
-    signedIn: (session: Session, remember: boolean, capabilities?: ServerCapabilities) => void;
+    signedIn: (session: AnySession, remember: boolean, capabilities?: ServerCapabilities) => void;
     sessionRefreshed: (session: Session) => void;
+    /** An application service's user list changed (kept with the session, no secret in it). */
+    appserviceUsersChanged: (users: string[]) => void;
     signedOut: () => void;
     sessionExpired: (softLogout: boolean) => void;
   };
@@ -46,6 +54,13 @@ export function createSessionStore() {
         saveSession(session, get().remember);
         set({ session });
       },
+      appserviceUsersChanged: (users) => {
+        const current = get().session;
+        if (!current || !isAppserviceSession(current)) return;
+        const session = { ...current, users };
+        saveSession(session, get().remember);
+        set({ session });
+      },
       signedOut: () => {
         clearSession();
         set({ session: null, capabilities: undefined, notice: undefined, resume: undefined });
@@ -53,6 +68,16 @@ export function createSessionStore() {
       sessionExpired: (softLogout) => {
         const previous = get().session;
         clearSession();
+        if (previous && isAppserviceSession(previous)) {
+          set({
+            session: null,
+            capabilities: undefined,
+            resume: undefined,
+            notice:
+              'The homeserver no longer accepts the application service’s as_token: its registration was changed or removed.',
+          });
+          return;
+        }
         set({
           session: null,
           capabilities: undefined,

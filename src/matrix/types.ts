@@ -52,6 +52,8 @@ export type AppserviceSession = {
   senderUserId: string;
   /** `namespaces.users[].regex`, as written in the registration (Python syntax, docs/protocol.md §7). */
   userRegexes: string[];
+  /** The registration's `url`, where the homeserver pushes transactions (a receiver may listen there). */
+  url?: string;
   /** Namespace users added in the inspector besides the sender (kept across reloads). */
   users?: string[];
 };

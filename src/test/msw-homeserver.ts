@@ -4,7 +4,9 @@
  *
  * It answers the endpoints the account-data and sign-in features hit: `/versions`, `.well-known`,
  * `GET/POST /v3/login`, `whoami`, `/v3/devices`, global and room account data (GET/PUT), the
- * MSC3391 unstable DELETE and `GET /v3/room_keys/version` (set {@link FakeHomeserver.keyBackup}). Anything else under the base URL gets `404 M_UNRECOGNIZED`, as Synapse
+ * MSC3391 unstable DELETE and `GET /v3/room_keys/version` (set {@link FakeHomeserver.keyBackup}). An
+ * application service ({@link FakeHomeserver.addAppservice}) acts by identity assertion (`?user_id=`)
+ * under Synapse's rules (docs/protocol.md §7). Anything else under the base URL gets `404 M_UNRECOGNIZED`, as Synapse
  * answers unknown endpoints. Every request is recorded (with its parsed body) so tests can assert
  * exactly what went over the wire; requests to any other host fail the test.
  *
@@ -66,7 +68,10 @@ export type HeldRequest = {
 };
 
 type User = { userId: string; password: string };
-type Device = { userId: string; deviceId: string };
+/** Who a request acts as; an application service acting for a user has no device. */
+type Device = { userId: string; deviceId?: string };
+/** A registered application service: its token, its sender and its user namespace. */
+export type FakeAppservice = { asToken: string; senderUserId: string; userRegexes: RegExp[] };
 type Failure = { matcher: RequestMatcher; failure: MatrixFailure; remaining: number };
 type Hold = { matcher: RequestMatcher; gate: Promise<void>; arrive: () => void; used: boolean };
 
@@ -117,6 +122,9 @@ export class FakeHomeserver {
   keyBackup: JsonObject | null = null;
 
   private readonly users = new Map<string, User>();
+  private readonly appservices = new Map<string, FakeAppservice>();
+  /** Users that exist without a password (registered by an application service). */
+  private readonly registered = new Set<string>();
   private readonly tokens = new Map<string, Device>();
   private readonly accountData = new Map<string, JsonObject>();
   private readonly failures: Failure[] = [];
@@ -132,6 +140,20 @@ export class FakeHomeserver {
   /** Registers an account that can sign in with a password. */
   addUser(userId: string, password: string): void {
     this.users.set(userId, { userId, password });
+  }
+
+  /**
+   * Registers an application service. Its `as_token` acts as the sender, or with `?user_id=` as a user
+   * matching a regex (tested from the start, like Python's `re.match`) that exists ({@link addUser} or
+   * {@link registerUser}); otherwise `403 M_FORBIDDEN`, as Synapse answers.
+   */
+  addAppservice(appservice: FakeAppservice): void {
+    this.appservices.set(appservice.asToken, appservice);
+  }
+
+  /** Makes a user exist without a password (as an application service's registration does). */
+  registerUser(userId: string): void {
+    this.registered.add(userId);
   }
 
   /** Registers a device with an access token and returns the session a signed-in client would hold. */
@@ -218,7 +240,10 @@ export class FakeHomeserver {
         `${base}/_matrix/client/v3/account/whoami`,
         this.route((seen) =>
           this.authenticated(seen, (device) =>
-            HttpResponse.json({ user_id: device.userId, device_id: device.deviceId }),
+            HttpResponse.json({
+              user_id: device.userId,
+              ...(device.deviceId === undefined ? {} : { device_id: device.deviceId }),
+            }),
           ),
         ),
       ),
@@ -323,6 +348,8 @@ export class FakeHomeserver {
       return matrixError({ status: 401, errcode: 'M_MISSING_TOKEN', error: 'Missing access token' });
     }
     const device = /^Bearer (.+)$/.exec(header)?.[1];
+    const appservice = device === undefined ? undefined : this.appservices.get(device);
+    if (appservice) return this.asserted(seen, appservice, serve);
     const known = device === undefined ? undefined : this.tokens.get(device);
     if (!known) {
       return matrixError({
@@ -333,6 +360,32 @@ export class FakeHomeserver {
       });
     }
     return serve(known);
+  }
+
+  /** Identity assertion (docs/protocol.md §7): the sender, or an existing user of the namespace. */
+  private asserted(
+    seen: SeenRequest,
+    appservice: FakeAppservice,
+    serve: (device: Device) => Response,
+  ): Response {
+    const userId = new URL(seen.url).searchParams.get('user_id') ?? appservice.senderUserId;
+    if (userId === appservice.senderUserId) return serve({ userId });
+    const inNamespace = appservice.userRegexes.some((regex) => regex.exec(userId)?.index === 0);
+    if (!inNamespace) {
+      return matrixError({
+        status: 403,
+        errcode: 'M_FORBIDDEN',
+        error: `Application service cannot masquerade as this user (${userId}).`,
+      });
+    }
+    if (!this.registered.has(userId) && !this.users.has(userId)) {
+      return matrixError({
+        status: 403,
+        errcode: 'M_FORBIDDEN',
+        error: `Application service has not registered this user (${userId})`,
+      });
+    }
+    return serve({ userId });
   }
 
   private serveWellKnown(): Response {

@@ -1,8 +1,10 @@
 /**
  * Where a session survives reloads. "Remember me" keeps it in localStorage (survives closing the
  * browser); otherwise sessionStorage (survives reloads of this tab only). Never in a URL, never logged.
+ * An application service's session is kept the same way (its `as_token`; it never holds the
+ * registration's `hs_token`).
  */
-import type { Session } from '../../matrix/types.ts';
+import type { AnySession, AppserviceSession, Session } from '../../matrix/types.ts';
 
 const KEY = 'account-data-inspector.session.v1';
 
@@ -20,6 +22,22 @@ function isSession(value: unknown): value is Session {
   );
 }
 
+function isAppservice(value: unknown): value is AppserviceSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  return (
+    s.kind === 'appservice' &&
+    typeof s.baseUrl === 'string' &&
+    typeof s.asToken === 'string' &&
+    typeof s.registrationId === 'string' &&
+    typeof s.senderUserId === 'string' &&
+    Array.isArray(s.userRegexes) &&
+    s.userRegexes.every((r) => typeof r === 'string') &&
+    (s.url === undefined || typeof s.url === 'string') &&
+    (s.users === undefined || (Array.isArray(s.users) && s.users.every((u) => typeof u === 'string')))
+  );
+}
+
 function storages(): Storage[] {
   const out: Storage[] = [];
   try {
@@ -31,13 +49,13 @@ function storages(): Storage[] {
 }
 
 /** Returns the persisted session and whether it was remembered (localStorage). */
-export function loadSession(): { session: Session; remember: boolean } | null {
+export function loadSession(): { session: AnySession; remember: boolean } | null {
   for (const storage of storages()) {
     const raw = storage.getItem(KEY);
     if (!raw) continue;
     try {
       const parsed = JSON.parse(raw) as Partial<Stored>;
-      if (parsed.version === 1 && isSession(parsed.session)) {
+      if (parsed.version === 1 && (isSession(parsed.session) || isAppservice(parsed.session))) {
         return { session: parsed.session, remember: storage === window.localStorage };
       }
     } catch {
@@ -48,7 +66,7 @@ export function loadSession(): { session: Session; remember: boolean } | null {
   return null;
 }
 
-export function saveSession(session: Session, remember: boolean): void {
+export function saveSession(session: AnySession, remember: boolean): void {
   clearSession();
   const storage = remember ? window.localStorage : window.sessionStorage;
   const stored: Stored = { version: 1, session };

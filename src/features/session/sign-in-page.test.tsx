@@ -6,7 +6,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ServerCapabilities, Session } from '../../matrix/types.ts';
+import type { AnySession, ServerCapabilities, Session } from '../../matrix/types.ts';
 import { HS_BASE_URL, setupMswHomeserver, type FakeHomeserver } from '../../test/msw-homeserver.ts';
 import { createTestQueryClient, renderWithQueryClient } from '../../test/render.tsx';
 import { SignInPage } from './sign-in-page.tsx';
@@ -17,7 +17,7 @@ afterEach(cleanup);
 const USER = '@alice:hs.test';
 const PASSWORD = 'correct horse battery';
 
-type OnSignedIn = (session: Session, remember: boolean, capabilities: ServerCapabilities) => void;
+type OnSignedIn = (session: AnySession, remember: boolean, capabilities: ServerCapabilities) => void;
 /** Any capabilities probed on the msw homeserver. */
 const probedCapabilities = expect.objectContaining({ baseUrl: HS_BASE_URL }) as ServerCapabilities;
 
@@ -86,7 +86,7 @@ describe('SignInPage', () => {
     await vi.waitFor(() => {
       expect(onSignedIn).toHaveBeenCalledOnce();
     });
-    const [session, remember] = onSignedIn.mock.calls[0]!;
+    const [session, remember] = onSignedIn.mock.calls[0]! as [Session, boolean, ServerCapabilities];
     expect(remember).toBe(true);
     expect(session).toEqual({
       baseUrl: HS_BASE_URL,
@@ -269,7 +269,11 @@ describe('SignInPage', () => {
     await vi.waitFor(() => {
       expect(onSignedIn).toHaveBeenCalledOnce();
     });
-    const [session, remember, capabilities] = onSignedIn.mock.calls[0]!;
+    const [session, remember, capabilities] = onSignedIn.mock.calls[0]! as [
+      Session,
+      boolean,
+      ServerCapabilities,
+    ];
     expect(session.userId).toBe(USER);
     expect(remember).toBe(true);
     expect(capabilities).toEqual({
@@ -321,7 +325,7 @@ describe('SignInPage', () => {
       within(methods)
         .getAllByRole('heading')
         .map((h) => h.textContent),
-    ).toEqual(['Password', 'Single sign-on', 'Access token']);
+    ).toEqual(['Password', 'Single sign-on', 'Access token', 'Application service']);
     const sso = within(methods).getByRole('group', { name: 'Single sign-on' });
     expect(
       within(sso)

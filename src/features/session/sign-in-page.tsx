@@ -7,7 +7,7 @@
  */
 import { useId, useState, type SyntheticEvent } from 'react';
 import { Banner } from '../../components/banner.tsx';
-import type { ServerCapabilities, Session } from '../../matrix/types.ts';
+import type { AnySession, ServerCapabilities } from '../../matrix/types.ts';
 import { signInErrorMessage } from './error-message.ts';
 import { signInMethods } from './methods/registry.ts';
 import { useServerDiscovery, type DiscoveredServer } from './use-server-discovery.ts';
@@ -17,7 +17,7 @@ export type SignInResume = { baseUrl: string; userId: string; deviceId: string }
 
 export type SignInPageProps = {
   /** `capabilities`: what this page probed on the server, so the app can sync without probing again. */
-  onSignedIn: (session: Session, remember: boolean, capabilities: ServerCapabilities) => void;
+  onSignedIn: (session: AnySession, remember: boolean, capabilities: ServerCapabilities) => void;
   /** After a soft logout: discover this server at once and re-use the device. */
   resume?: SignInResume;
   /** Shown above the form, e.g. "Your session expired". */
@@ -112,7 +112,7 @@ function MethodList({
   server: DiscoveredServer;
   resume: SignInResume | undefined;
   remember: boolean;
-  onSignedIn: (session: Session) => void;
+  onSignedIn: (session: AnySession) => void;
 }) {
   return (
     <ul className="method-list">

@@ -35,6 +35,7 @@ describe('parseRegistration', () => {
       asToken: 'as-secret-token',
       senderLocalpart: '_inspector',
       userRegexes: ['@_inspector_.*:localhost:8008', '@bridge_[a-z]+:example\\.org'],
+      url: 'http://127.0.0.1:9010',
     });
     expect(JSON.stringify(registration)).not.toContain('hs-secret-token');
   });

@@ -1,7 +1,8 @@
 /**
  * Reads an application-service registration file (docs/protocol.md §7) with the `yaml` package, never
  * by hand. Keeps what the inspector needs to act for the service's users — `id`, `as_token`,
- * `sender_localpart` and the user namespaces' regexes — and drops everything else, the `hs_token` in
+ * `sender_localpart` and the user namespaces' regexes — and the `url` the homeserver pushes
+ * transactions to (where a transaction receiver listens); it drops everything else, the `hs_token` in
  * particular: it authenticates the homeserver to the service, the inspector never needs it, and it is
  * never kept.
  *
@@ -19,6 +20,8 @@ export type AppserviceRegistration = {
   senderLocalpart: string;
   /** `namespaces.users[].regex`, as written (Python syntax). */
   userRegexes: string[];
+  /** Where the homeserver pushes transactions; absent when `null` or missing (push nothing). */
+  url?: string;
 };
 
 /** The registration text cannot be used; {@link message} says why, for people. */
@@ -53,6 +56,7 @@ export function parseRegistration(text: string): AppserviceRegistration {
     asToken: (document.as_token as string).trim(),
     senderLocalpart: (document.sender_localpart as string).trim(),
     userRegexes: userRegexesOf(document.namespaces),
+    ...(typeof document.url === 'string' && document.url.trim() !== '' ? { url: document.url.trim() } : {}),
   };
 }
 

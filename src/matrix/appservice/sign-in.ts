@@ -42,5 +42,6 @@ export async function appserviceSignIn(
     registrationId: registration.id,
     senderUserId: userId,
     userRegexes: [...registration.userRegexes],
+    ...(registration.url === undefined ? {} : { url: registration.url }),
   };
 }

@@ -6,7 +6,7 @@
  * Adding SSO or OAuth 2.0 is one new module and one registry entry.
  */
 import type { ComponentType } from 'react';
-import type { ServerCapabilities, Session } from '../../../matrix/types.ts';
+import type { AnySession, ServerCapabilities } from '../../../matrix/types.ts';
 
 /** What the page hands every method: the discovered server and where a new session goes. */
 export type SignInMethodProps = {
@@ -20,7 +20,8 @@ export type SignInMethodProps = {
   deviceId?: string;
   /** "Remember me", for methods that leave the app and must record it before going (SSO, OAuth). */
   remember: boolean;
-  onSignedIn: (session: Session) => void;
+  /** A user's session, or an application service's (the appservice method). */
+  onSignedIn: (session: AnySession) => void;
 };
 
 /** One entry of the method list. */

@@ -15,9 +15,15 @@
 # on the HOST (not in the chroot) at http://127.0.0.1:8010 (IDP_PORT), started before Synapse (which
 # fetches its metadata at start-up) and stopped with the last Synapse. docs/decisions/010-test-identity-provider.md
 #
+# `main` registers an application service, `inspector-test` (users `@_inspector_.*:localhost:8008`), whose
+# transaction receiver (src/receiver, on the HOST) listens at http://127.0.0.1:9010 (AS_RECEIVER_PORT). Its
+# registration is generated once into .cache/synapse/appservice/ and copied into main's data dir; the receiver
+# starts with main (fresh, so txnIds that restart with a new database are not taken for repeats) and stops
+# with it. docs/decisions/012-appservice-receiver.md
+#
 # Usage: scripts/homeserver.sh up|down|reset|status|env|provision [main|nodelete ...]
-# `up` prints the base URLs and registration shared secrets and writes them (and IDP_URL) to
-# .cache/homeserver.env.
+# `up` prints the base URLs and registration shared secrets and writes them (and IDP_URL, and the test
+# appservice's AS_TOKEN, HS_TOKEN, AS_REGISTRATION, AS_RECEIVER_URL) to .cache/homeserver.env.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,6 +67,16 @@ app_origins() {
   done
   (IFS=,; echo "[${out[*]}]")
 }
+
+# The test application service of `main` (docs/protocol.md §7). Its url and users namespace are written
+# into the registration when it is first generated: move AS_RECEIVER_PORT / HS_MAIN_PORT only with a
+# fresh .cache.
+AS_RECEIVER_PORT="${AS_RECEIVER_PORT:-9010}"
+AS_RECEIVER_URL="http://127.0.0.1:$AS_RECEIVER_PORT"
+AS_ID=inspector-test
+AS_REGISTRATION="$CACHE/appservice/$AS_ID.yaml"
+# Where main's homeserver.yaml finds its copy, inside the chroot.
+AS_REGISTRATION_IN_CHROOT="/data/main/appservice-$AS_ID.yaml"
 
 need_root() { [ "$(id -u)" = 0 ] || die "must run as root (chroot needs it)"; }
 
@@ -130,7 +146,7 @@ provision() {
 in_chroot() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
 # Bump when the generated configuration changes: older data dirs are then rebuilt from scratch.
-CONFIG_VERSION=3
+CONFIG_VERSION=4
 
 # The server name carries the port (`localhost:8008`), so a user ID such as `@alice:localhost:8008`
 # can be discovered for real: Synapse serves /.well-known/matrix/client (serve_client_wellknown)
@@ -149,11 +165,13 @@ configure() {
       --config-path $data/homeserver.yaml --generate-config --report-stats=no" >/dev/null
   # Edit the generated YAML as data (it does not end in a newline, so appending text would corrupt
   # its last line). Test server only: open registration, no federation key servers, no rate limits.
-  local oidc
+  local oidc appservices='[]'
   oidc=$(printf '{"issuer": "%s", "secret": "%s", "whitelist": %s}' "$IDP_URL" "$(idp_client_secret)" "$(app_origins)")
-  in_chroot python3 - "$data/homeserver.yaml" "$port" "$features" "$oidc" <<'PY'
+  if [ "$name" = main ]; then appservices="[\"$AS_REGISTRATION_IN_CHROOT\"]"; fi
+  in_chroot python3 - "$data/homeserver.yaml" "$port" "$features" "$oidc" "$appservices" <<'PY'
 import json, secrets, sys, yaml
 path, port, features, oidc = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
+appservices = json.loads(sys.argv[5])
 with open(path) as f:
     cfg = yaml.safe_load(f)
 cfg["listeners"] = [{
@@ -195,6 +213,9 @@ cfg["oidc_providers"] = [{
     }},
 }]
 cfg["sso"] = {"client_whitelist": oidc["whitelist"]}
+# The test application service (main only): its registration is copied in by start_one.
+if appservices:
+    cfg["app_service_config_files"] = appservices
 with open(path, "w") as f:
     yaml.safe_dump(cfg, f, sort_keys=False)
     f.write("\n")
@@ -262,6 +283,45 @@ stop_idp_if_unused() {
   stop_one idp
 }
 
+# The test appservice's registration, generated once (fresh random tokens) by the receiver itself.
+ensure_as_registration() {
+  [ -s "$AS_REGISTRATION" ] && return 0
+  [ -x "$ROOT/node_modules/.bin/tsx" ] || die "node_modules is missing: run npm ci first (the receiver is src/receiver)"
+  mkdir -p "$(dirname "$AS_REGISTRATION")"
+  log "generating the test appservice registration $AS_REGISTRATION"
+  (cd "$ROOT" && node --import tsx src/receiver/main.ts --generate "$AS_REGISTRATION" --id "$AS_ID" \
+      --url "$AS_RECEIVER_URL" --sender-localpart _inspector --server-name "$(server_name_of main)" >/dev/null) \
+    || die "generating $AS_REGISTRATION failed"
+}
+
+as_field() { awk -v key="$1" -F': ' '$1 == key {gsub(/["'\'']/, "", $2); print $2; exit}' "$AS_REGISTRATION"; }
+
+start_receiver() {
+  if is_running receiver; then return 0; fi
+  ensure_as_registration
+  if curl -fsS --max-time 2 "$AS_RECEIVER_URL/health" >/dev/null 2>&1; then
+    die "something else answers on $AS_RECEIVER_URL (another receiver? stop it, or move this one with AS_RECEIVER_PORT and a fresh .cache)"
+  fi
+  log "starting the appservice transaction receiver at $AS_RECEIVER_URL"
+  # --import tsx in one node process, as for the IdP: the pid file names the receiver itself.
+  (
+    cd "$ROOT"
+    setsid node --import tsx src/receiver/main.ts --registration "$AS_REGISTRATION" --port "$AS_RECEIVER_PORT" \
+      >"$CACHE/receiver.log" 2>&1 </dev/null &
+    echo $! >"$(pidfile receiver)"
+  )
+  local deadline=$((SECONDS + 30))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! is_running receiver; then
+      tail -30 "$CACHE/receiver.log" >&2 || true
+      die "the transaction receiver exited during start-up (log: $CACHE/receiver.log)"
+    fi
+    curl -fsS --max-time 2 "$AS_RECEIVER_URL/health" >/dev/null 2>&1 && return 0
+    sleep 0.3
+  done
+  die "the transaction receiver did not answer at $AS_RECEIVER_URL within 30 s (log: $CACHE/receiver.log)"
+}
+
 wait_ready() {
   local name=$1 url deadline body
   url=$(url_of "$name")
@@ -287,12 +347,20 @@ start_one() {
   local name=$1
   if is_running "$name"; then
     if [ "$(cat "$ROOTFS/data/$name/.configured" 2>/dev/null)" = "$CONFIG_VERSION" ]; then
-      log "$name already running at $(url_of "$name")"; return 0
+      log "$name already running at $(url_of "$name")"
+      if [ "$name" = main ]; then start_receiver; fi
+      return 0
     fi
     log "$name runs an older configuration: restarting it"
     stop_one "$name"
   fi
   configure "$name"
+  if [ "$name" = main ]; then
+    install -m 0600 "$AS_REGISTRATION" "$ROOTFS$AS_REGISTRATION_IN_CHROOT"
+    # A fresh receiver for a fresh start: a new database numbers transactions from 1 again.
+    stop_one receiver
+    start_receiver
+  fi
   log "starting $name at $(url_of "$name")"
   # setsid: the server outlives this script; its pid is recorded for `down`.
   setsid chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
@@ -326,6 +394,14 @@ write_env() {
       echo "HS_${upper}_SERVER_NAME=$(server_name_of "$name")"
     done
     echo "IDP_URL=$IDP_URL"
+    if [ -s "$AS_REGISTRATION" ]; then
+      # Test-only tokens. HS_TOKEN is here because tests post synthetic transactions to the receiver as
+      # a homeserver would; the app never needs it.
+      echo "AS_TOKEN=$(as_field as_token)"
+      echo "HS_TOKEN=$(as_field hs_token)"
+      echo "AS_REGISTRATION=$AS_REGISTRATION"
+      echo "AS_RECEIVER_URL=$AS_RECEIVER_URL"
+    fi
   } >"$ENV_FILE"
 }
 
@@ -337,6 +413,9 @@ print_env() {
   done
   local idp_state=stopped; is_running idp && idp_state=running
   printf '%-9s %-24s %-8s %s\n' idp "$IDP_URL" "$idp_state" "Test IdP: any username, password idp-password"
+  local receiver_state=stopped; is_running receiver && receiver_state=running
+  printf '%-9s %-24s %-8s %s\n' receiver "$AS_RECEIVER_URL" "$receiver_state" \
+    "appservice $AS_ID of main (registration: $AS_REGISTRATION; log: $CACHE/receiver.log)"
 }
 
 cmd=${1:-status}; shift || true
@@ -346,21 +425,27 @@ case "$cmd" in
   provision) provision ;;
   up)
     provision
+    ensure_as_registration
     start_idp
     for n in "${instances[@]}"; do start_one "$n"; done
     for n in "${instances[@]}"; do wait_ready "$n"; done
     write_env; print_env ;;
   down)
-    for n in "${instances[@]}"; do stop_one "$n"; done
+    for n in "${instances[@]}"; do
+      stop_one "$n"
+      if [ "$n" = main ]; then stop_one receiver; fi
+    done
     stop_idp_if_unused ;;
   reset)
     # Fresh database and media; config and signing key are kept.
     provision
     for n in "${instances[@]}"; do
       stop_one "$n"
+      if [ "$n" = main ]; then stop_one receiver; fi
       rm -rf "$ROOTFS/data/$n/homeserver.db" "$ROOTFS/data/$n/homeserver.db-"* "$ROOTFS/data/$n/media_store"
     done
     # The IdP keeps its accounts (any username works) and state; it only has to be up for Synapse.
+    ensure_as_registration
     start_idp
     for n in "${instances[@]}"; do start_one "$n"; done
     for n in "${instances[@]}"; do wait_ready "$n"; done

@@ -9,6 +9,9 @@
  * both. Every batch of every user feeds the MSC3682 transaction preview; the "Received transactions"
  * panel shows what the homeserver really pushed to the receiver.
  *
+ * The sender itself cannot be synced: Synapse 1.160 answers `/v3/sync` and sliding sync for an
+ * application service's sender with `500` (docs/protocol.md §7), so its view says so instead.
+ *
  * Signing out forgets the `as_token` here; there is no device or token to end at the server.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -18,7 +21,6 @@ import { MatrixClient } from '../matrix/client.ts';
 import type { AppserviceSession, ServerCapabilities } from '../matrix/types.ts';
 import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { createInspectorStore } from '../features/account-data/inspector-store.tsx';
-import { parseDeepLink } from '../features/account-data/deep-link.ts';
 import { accountDataKeys } from '../features/account-data/queries.ts';
 import type { ScopeData } from '../features/account-data/model.ts';
 import { AddUserForm } from '../features/appservice/add-user-form.tsx';
@@ -134,7 +136,7 @@ export function AppserviceShell({ session, sessionStore, capabilities }: Appserv
               key={userId}
               userId={userId}
               isSelected={userId === current}
-              isFirst={userId === session.senderUserId}
+              isSender={userId === session.senderUserId}
               clientFor={clientFor}
               previewStore={previewStore}
             />
@@ -156,22 +158,23 @@ export function AppserviceShell({ session, sessionStore, capabilities }: Appserv
 type AppserviceUserProps = {
   userId: string;
   isSelected: boolean;
-  /** The sender: the first view shown, so it opens the address bar's deep link. */
-  isFirst: boolean;
+  /** The registration's sender: the server will not sync it (docs/protocol.md §7). */
+  isSender: boolean;
   clientFor: (userId: string) => MatrixClient;
   previewStore: TransactionPreviewStore;
 };
 
 /** One user the service acts for: its live sync always, its account-data view while selected. */
-function AppserviceUser({ userId, isSelected, isFirst, clientFor, previewStore }: AppserviceUserProps) {
+function AppserviceUser({ userId, isSelected, isSender, clientFor, previewStore }: AppserviceUserProps) {
   const queryClient = useQueryClient();
   const [client] = useState(() => clientFor(userId));
   const [statusStore] = useState(createSyncStatusStore);
-  const [inspectorStore] = useState(() =>
-    createInspectorStore(isFirst ? parseDeepLink(window.location.hash) : null),
-  );
+  // Kept while the user is not shown, so switching back reopens what was open. No deep link: the
+  // address bar's fragment names an entry, not whose it is.
+  const [inspectorStore] = useState(() => createInspectorStore());
   const { pending, history, recordWrite, startError } = useAccountDataSync(client, {
     statusStore,
+    enabled: !isSender,
     onBatch: () => {
       const global = queryClient.getQueryData<ScopeData>(accountDataKeys.global(userId));
       if (global !== undefined) previewStore.getState().actions.observed(userId, liveContents(global));
@@ -191,6 +194,17 @@ function AppserviceUser({ userId, isSelected, isFirst, clientFor, previewStore }
   }, [isSelected, statusStore]);
 
   if (!isSelected) return null;
+  if (isSender) {
+    return (
+      <div className="appservice-shell__notice">
+        <Banner tone="info" title={`${userId} is the application service's sender`} isAnnounced={false}>
+          Synapse does not sync an application service&apos;s sender user (its /sync and sliding sync answer
+          500), so its account data cannot be listed or followed live. Add a user of the namespace to inspect
+          its account data.
+        </Banner>
+      </div>
+    );
+  }
   return (
     <>
       {startError ? (

@@ -24,6 +24,8 @@ export type AccountDataSyncOptions = {
   statusStore: SyncStatusStore;
   /** Told about every batch after it reached the caches (besides the history). */
   onBatch?: (batch: readonly SyncEvent[]) => void;
+  /** False: no engine runs (an identity the server will not sync). Default true. */
+  enabled?: boolean;
 };
 
 export type AccountDataSyncSetup = {
@@ -40,7 +42,7 @@ export function useAccountDataSync(
   options: AccountDataSyncOptions,
 ): AccountDataSyncSetup {
   const queryClient = useQueryClient();
-  const { statusStore } = options;
+  const { statusStore, enabled = true } = options;
   const onBatch = useRef(options.onBatch);
   useEffect(() => {
     onBatch.current = options.onBatch;
@@ -59,6 +61,7 @@ export function useAccountDataSync(
   const [startError, setStartError] = useState<string | null>(null);
 
   useEffect(() => {
+    if (!enabled) return;
     const controller = new AbortController();
     let stop: (() => void) | undefined;
     statusStore.getState().actions.statusChanged({ state: 'connecting' });
@@ -92,7 +95,7 @@ export function useAccountDataSync(
       stop?.();
       statusStore.getState().actions.statusChanged({ state: 'stopped' });
     };
-  }, [client, pending, queryClient, history, statusStore]);
+  }, [client, pending, queryClient, history, statusStore, enabled]);
 
   return { pending, history, recordWrite, startError };
 }

@@ -19,7 +19,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { AppserviceAuthorization } from '../matrix/authorization.ts';
 import { MatrixClient } from '../matrix/client.ts';
 import type { AppserviceSession, ServerCapabilities } from '../matrix/types.ts';
-import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { createInspectorStore } from '../features/account-data/inspector-store.tsx';
 import { accountDataKeys } from '../features/account-data/queries.ts';
 import type { ScopeData } from '../features/account-data/model.ts';
@@ -32,13 +31,13 @@ import {
 } from '../features/appservice/transaction-preview-store.ts';
 import { liveContents } from '../features/appservice/transaction-preview.ts';
 import { ReceivedTransactions } from '../features/appservice-receiver/received-transactions.tsx';
-import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { createSyncStatusStore, syncStatusStore } from '../features/sync-status/sync-status-store.ts';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Banner } from '../components/banner.tsx';
 import type { SessionStore } from './session-store.ts';
-import { KeyBackupView } from './key-backup-view.tsx';
+import { AppHeader } from './app-header.tsx';
 import { useAccountDataSync } from './use-account-data-sync.ts';
+import { SyncedAccountDataView } from './synced-account-data-view.tsx';
 
 export type AppserviceShellProps = {
   session: AppserviceSession;
@@ -88,17 +87,14 @@ export function AppserviceShell({ session, sessionStore, capabilities }: Appserv
 
   return (
     <div className="app-shell">
-      <header className="app-header">
-        <div className="app-header__brand">Account Data Inspector</div>
-        <SyncStatusIndicator />
-        <dl className="app-header__who" aria-label="Application service">
-          <dt className="visually-hidden">Mode</dt>
-          <dd className="app-header__user">Application service {session.registrationId}</dd>
-          <dt className="visually-hidden">Sender</dt>
-          <dd title="The registration's sender user">{session.senderUserId}</dd>
-          <dt className="visually-hidden">Homeserver</dt>
-          <dd>{session.baseUrl}</dd>
-        </dl>
+      <AppHeader
+        label="Application service"
+        facts={[
+          { term: 'Mode', value: `Application service ${session.registrationId}`, isMain: true },
+          { term: 'Sender', value: session.senderUserId, title: "The registration's sender user" },
+          { term: 'Homeserver', value: session.baseUrl },
+        ]}
+      >
         <button
           type="button"
           className="button button--secondary"
@@ -107,7 +103,7 @@ export function AppserviceShell({ session, sessionStore, capabilities }: Appserv
         >
           Sign out
         </button>
-      </header>
+      </AppHeader>
       <div className="appservice-shell">
         <div className="appservice-shell__main">
           <div className="appservice-shell__bar">
@@ -172,7 +168,7 @@ function AppserviceUser({ userId, isSelected, isSender, clientFor, previewStore 
   // Kept while the user is not shown, so switching back reopens what was open. No deep link: the
   // address bar's fragment names an entry, not whose it is.
   const [inspectorStore] = useState(() => createInspectorStore());
-  const { pending, history, recordWrite, startError } = useAccountDataSync(client, {
+  const sync = useAccountDataSync(client, {
     statusStore,
     enabled: !isSender,
     onBatch: () => {
@@ -206,22 +202,11 @@ function AppserviceUser({ userId, isSelected, isSender, clientFor, previewStore 
     );
   }
   return (
-    <>
-      {startError ? (
-        <Banner tone="critical" title={`Could not start syncing as ${userId}`}>
-          {startError}
-        </Banner>
-      ) : null}
-      <ErrorBoundary area="The account data view">
-        <AccountDataView
-          client={client}
-          pending={pending}
-          onWrite={recordWrite}
-          history={history}
-          store={inspectorStore}
-          keyBackupPanel={<KeyBackupView client={client} />}
-        />
-      </ErrorBoundary>
-    </>
+    <SyncedAccountDataView
+      client={client}
+      setup={sync}
+      store={inspectorStore}
+      startErrorTitle={`Could not start syncing as ${userId}`}
+    />
   );
 }

@@ -9,17 +9,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useStore } from 'zustand';
 import { MatrixClient } from '../matrix/client.ts';
 import type { ServerCapabilities, Session } from '../matrix/types.ts';
-import { AccountDataView } from '../features/account-data/account-data-view.tsx';
 import { createInspectorStore } from '../features/account-data/inspector-store.tsx';
 import { parseDeepLink } from '../features/account-data/deep-link.ts';
-import { SyncStatusIndicator } from '../features/sync-status/sync-status.tsx';
 import { syncStatusStore } from '../features/sync-status/sync-status-store.ts';
-import { ErrorBoundary } from '../components/error-boundary.tsx';
-import { Banner } from '../components/banner.tsx';
 import { showToast } from '../components/toast-store.ts';
 import type { SessionStore } from './session-store.ts';
-import { KeyBackupView } from './key-backup-view.tsx';
+import { AppHeader } from './app-header.tsx';
 import { useAccountDataSync } from './use-account-data-sync.ts';
+import { SyncedAccountDataView } from './synced-account-data-view.tsx';
 
 export type InspectorShellProps = {
   session: Session;
@@ -45,9 +42,7 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
   // Created here so the header can open the key-backup panel; a deep link in the address bar wins.
   const [inspectorStore] = useState(() => createInspectorStore(parseDeepLink(window.location.hash)));
   const isKeyBackupOpen = useStore(inspectorStore, (s) => s.mainView === 'key-backup');
-  const { pending, history, recordWrite, startError } = useAccountDataSync(client, {
-    statusStore: syncStatusStore,
-  });
+  const sync = useAccountDataSync(client, { statusStore: syncStatusStore });
   const [isSigningOut, setIsSigningOut] = useState(false);
 
   const signOut = async () => {
@@ -69,17 +64,14 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
 
   return (
     <div className="app-shell">
-      <header className="app-header">
-        <div className="app-header__brand">Account Data Inspector</div>
-        <SyncStatusIndicator />
-        <dl className="app-header__who" aria-label="Session">
-          <dt className="visually-hidden">User</dt>
-          <dd className="app-header__user">{session.userId}</dd>
-          <dt className="visually-hidden">Device</dt>
-          <dd title="This inspector's own device">{session.deviceId}</dd>
-          <dt className="visually-hidden">Homeserver</dt>
-          <dd>{session.baseUrl}</dd>
-        </dl>
+      <AppHeader
+        label="Session"
+        facts={[
+          { term: 'User', value: session.userId, isMain: true },
+          { term: 'Device', value: session.deviceId, title: "This inspector's own device" },
+          { term: 'Homeserver', value: session.baseUrl },
+        ]}
+      >
         <button
           type="button"
           className="button button--tertiary"
@@ -99,22 +91,13 @@ export function InspectorShell({ session, sessionStore, capabilities }: Inspecto
         >
           {isSigningOut ? 'Signing out…' : 'Sign out'}
         </button>
-      </header>
-      {startError ? (
-        <Banner tone="critical" title="Could not start syncing">
-          {startError}
-        </Banner>
-      ) : null}
-      <ErrorBoundary area="The account data view">
-        <AccountDataView
-          client={client}
-          pending={pending}
-          onWrite={recordWrite}
-          history={history}
-          store={inspectorStore}
-          keyBackupPanel={<KeyBackupView client={client} />}
-        />
-      </ErrorBoundary>
+      </AppHeader>
+      <SyncedAccountDataView
+        client={client}
+        setup={sync}
+        store={inspectorStore}
+        startErrorTitle="Could not start syncing"
+      />
     </div>
   );
 }

@@ -39,7 +39,9 @@ async function openPanel(page: Page, hs: Homeserver, as: TestAppservice): Promis
   await page.getByRole('button', { name: 'Sign in as an application service' }).click();
   await page.getByRole('textbox', { name: 'Registration YAML' }).fill(as.registrationYaml);
   await page.getByRole('button', { name: 'Sign in as application service' }).click();
-  const panel = page.getByRole('region', { name: 'Received transactions', exact: true });
+  const panel = page.locator('section', {
+    has: page.getByRole('heading', { name: 'Received transactions', exact: true }),
+  });
   await expect(panel).toBeVisible({ timeout: 20_000 });
   await panel.getByRole('textbox', { name: 'Receiver URL' }).fill(as.receiverUrl);
   await panel.getByRole('button', { name: 'Connect', exact: true }).click();

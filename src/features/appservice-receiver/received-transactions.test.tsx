@@ -134,7 +134,11 @@ const msc3682Txn = (txnId: string, field: string, receivedAt = now()): ReceivedR
   },
 });
 
-const panel = () => screen.getByRole('region', { name: 'Received transactions' });
+const panel = () => {
+  const section = screen.getByRole('heading', { name: 'Received transactions' }).closest('section');
+  if (!section) throw new Error('the panel is a <section> around its heading');
+  return section;
+};
 const status = () => screen.getByRole('status', { name: 'Receiver connection' }).textContent;
 const transactions = () =>
   within(panel())

@@ -810,6 +810,15 @@ describe('EntryPanel: regressions found by the component tests', () => {
     expect(screen.getByRole('dialog', { name: 'Save m.direct?' })).toBeDefined();
   });
 
+  it('Ctrl+S on invalid JSON says why it cannot save instead of doing nothing (regression: it went by the debounced validation) (msw homeserver)', async () => {
+    const { editor, user } = await setup({ type: 'm.direct', content: DIRECT });
+    await typeDraft(user, editor(), '{"x": ');
+    await user.keyboard('{Control>}s{/Control}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    const notSaved = screen.getAllByRole('alert').find((a) => a.textContent.startsWith('Not saved'));
+    expect(notSaved?.textContent).toMatch(/Unexpected end of input/);
+  });
+
   it('Format re-indents the draft and Copy JSON copies what the editor shows (msw homeserver)', async () => {
     const { editor, user } = await setup({ type: 'm.direct', content: DIRECT });
     await typeDraft(user, editor(), '{"a":[1,2],"b":{"c":true}}');

@@ -193,7 +193,10 @@ function EntryPanelInner({
         // Ctrl/Cmd+S saves (through the same diff confirmation), as in any editor.
         if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
           e.preventDefault();
-          if (canSave && dialog === null) beginSave();
+          // Not `canSave`: the editor's validation is debounced, so right after typing it may still
+          // describe an earlier (invalid) text. beginSave parses what the editor holds now and either
+          // opens the confirmation or says why it cannot save — Ctrl+S never silently does nothing.
+          if (!isReadOnly && isDirty && !isBusy && (!isSecret || isRevealed) && dialog === null) beginSave();
         }
       }}
     >

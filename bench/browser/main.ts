@@ -21,7 +21,6 @@ import { rawSample, type RawSample } from './raw.ts';
 import { passwordLogin, seededAccount, type SeededAccount } from './seed.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DIST = path.join(ROOT, 'dist');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 
 /** Issue #13's targets; never tuned to pass. */
@@ -41,6 +40,8 @@ type Args = {
   jsSdk: boolean;
   strict: boolean;
   port: number;
+  /** The production build to serve; `--dist DIR` serves another one (e.g. a baseline) unbuilt. */
+  dist: string;
 };
 
 function parseArgs(argv: readonly string[]): Args {
@@ -57,10 +58,11 @@ function parseArgs(argv: readonly string[]): Args {
     sizes,
     runs: Number(value('--runs') ?? 3),
     liveChanges: Number(value('--live') ?? 20),
-    build: !argv.includes('--no-build'),
+    build: !argv.includes('--no-build') && !argv.includes('--dist'),
     jsSdk: !argv.includes('--no-js-sdk'),
     strict: argv.includes('--strict'),
     port: Number(value('--port') ?? 4473),
+    dist: path.resolve(value('--dist') ?? path.join(ROOT, 'dist')),
   };
 }
 
@@ -99,11 +101,11 @@ async function freePort(preferred: number): Promise<number> {
   throw new Error(`no free port near ${preferred}`);
 }
 
-async function startPreview(port: number): Promise<{ url: string; child: ChildProcess }> {
+async function startPreview(port: number, dist: string): Promise<{ url: string; child: ChildProcess }> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     'npx',
-    ['vite', 'preview', '--strictPort', '--port', String(port), '--host', '127.0.0.1'],
+    ['vite', 'preview', '--strictPort', '--port', String(port), '--host', '127.0.0.1', '--outDir', dist],
     {
       cwd: ROOT,
       stdio: 'ignore',
@@ -313,7 +315,7 @@ async function measureSize(
       app.push(
         await appSample(browser, {
           baseUrl,
-          dist: DIST,
+          dist: args.dist,
           hs,
           account,
           writer,
@@ -384,7 +386,7 @@ export async function runBrowserBench(argv: readonly string[]): Promise<number> 
     });
   }
   const port = await freePort(args.port);
-  const preview = await startPreview(port);
+  const preview = await startPreview(port, args.dist);
   const browser = await launchBrowser();
   const admin = await createUser(hs, { prefix: 'bench-admin', admin: true });
   const results: SizeResult[] = [];

@@ -98,3 +98,67 @@ describe('connectSyncToCaches', () => {
     expect(queryClient.getQueryData(accountDataKeys.global('@me:x'))).toBeUndefined();
   });
 });
+
+describe('connectSyncToCaches: the admin fast path (ADR 013)', () => {
+  it('merges the preload as provisional data, says so in the status store, and sync replaces it', async () => {
+    const engine = new FakeEngine();
+    const queryClient = new QueryClient();
+    const statusStore = createSyncStatusStore();
+    connectSyncToCaches({
+      engine,
+      queryClient,
+      userId: '@me:x',
+      statusStore,
+      pendingWrites: new PendingWrites(),
+      now: () => 42,
+      preload: Promise.resolve({
+        global: { 'm.direct': { '@b:x': [] }, 'x.old': { v: 1 } },
+        rooms: { '!a:x': { 'x.r': { n: 1 } }, '!left:x': { 'x.r': { n: 2 } } },
+        joinedRooms: new Set(['!a:x']),
+      }),
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    const globalKey = accountDataKeys.global('@me:x');
+    const roomsKey = accountDataKeys.rooms('@me:x');
+    expect(queryClient.getQueryData<ScopeData>(globalKey)?.['x.old']?.isProvisional).toBe(true);
+    expect(queryClient.getQueryData<RoomsData>(roomsKey)?.order).toEqual(['!a:x']);
+    expect(statusStore.getState().preload).toEqual({ source: 'admin-api', entries: 3, rooms: 1, at: 42 });
+
+    engine.emit({ kind: 'global-snapshot', data: { 'm.direct': { '@b:x': [] } }, deleted: [] });
+    const global = queryClient.getQueryData<ScopeData>(globalKey);
+    expect(Object.keys(global ?? {})).toEqual(['m.direct']);
+    expect(global?.['m.direct']?.isProvisional).toBeUndefined();
+    expect(global?.['m.direct']?.changedAt).toBeUndefined();
+    engine.emit({ kind: 'initial-complete', roomCount: 0 });
+    expect(queryClient.getQueryData<RoomsData>(roomsKey)?.order).toEqual([]);
+  });
+
+  it('a preload that lands after sync delivered everything adds nothing', async () => {
+    const engine = new FakeEngine();
+    const queryClient = new QueryClient();
+    const statusStore = createSyncStatusStore();
+    let resolve!: (v: {
+      global: Record<string, never>;
+      rooms: Record<string, never>;
+      joinedRooms: Set<string>;
+    }) => void;
+    connectSyncToCaches({
+      engine,
+      queryClient,
+      userId: '@me:x',
+      statusStore,
+      pendingWrites: new PendingWrites(),
+      preload: new Promise((r) => {
+        resolve = r;
+      }),
+    });
+    engine.emit({ kind: 'global-snapshot', data: { 'x.a': { a: 1 } }, deleted: [] });
+    const before = queryClient.getQueryData(accountDataKeys.global('@me:x'));
+    resolve({ global: {}, rooms: {}, joinedRooms: new Set() });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(queryClient.getQueryData(accountDataKeys.global('@me:x'))).toBe(before);
+    expect(statusStore.getState().preload).toBeNull();
+  });
+});

@@ -8,6 +8,11 @@
  * The engine emits one batch per server response; the bridge folds the whole batch into the
  * `global`, `rooms` and `deviceData` caches in one `setQueryData` each, so a 500-room window lands as one render.
  * Pushes for keys with a write in flight are skipped (the write's reconcile refetch settles them).
+ *
+ * The admin fast path (ADR 013): `preload`, an admin's own account data read in one request from the
+ * admin API, is merged into the same caches as *provisional* entries while sync catches up; before
+ * each batch is folded, the provisional entries of the scopes it delivers are dropped, so sync
+ * replaces them (`features/account-data/provisional.ts` has the rules).
  */
 import type { QueryClient } from '@tanstack/react-query';
 import type { AccountDataSync, SyncEvent } from '../matrix/types.ts';
@@ -21,6 +26,12 @@ import {
   type ScopeData,
 } from '../features/account-data/model.ts';
 import type { PendingWrites } from '../features/account-data/pending-writes.ts';
+import {
+  anyProvisional,
+  clearProvisional,
+  mergeProvisional,
+  type ProvisionalSnapshot,
+} from '../features/account-data/provisional.ts';
 import type { SyncStatusStore } from '../features/sync-status/sync-status-store.ts';
 
 export type BridgeOptions = {
@@ -33,6 +44,11 @@ export type BridgeOptions = {
   now?: () => number;
   /** Observer for every batch after it was applied (history, diagnostics). */
   onBatch?: (batch: readonly SyncEvent[]) => void;
+  /**
+   * The admin fast path's snapshot (null: not an admin, or it could not be read). Merged when it
+   * resolves, into whatever sync has not delivered by then.
+   */
+  preload?: Promise<ProvisionalSnapshot | null>;
 };
 
 /** Subscribes the caches to the engine. Returns the unsubscribe function; does not start the engine. */
@@ -43,10 +59,32 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
   const roomsKey = accountDataKeys.rooms(userId);
   const devicesKey = accountDataKeys.deviceData(userId);
   let sawSnapshot = false;
+  /** Whether the caches may hold provisional entries (checked before every fold while true). */
+  let mayHoldProvisional = false;
+  let isConnected = true;
 
   statusStore.getState().actions.statusChanged(engine.status);
 
-  return engine.subscribe((batch) => {
+  opts.preload
+    ?.then((snapshot) => {
+      if (!snapshot || !isConnected) return;
+      const merged = mergeProvisional(
+        {
+          global: queryClient.getQueryData<ScopeData>(globalKey),
+          rooms: queryClient.getQueryData<RoomsData>(roomsKey),
+        },
+        snapshot,
+        sawSnapshot,
+      );
+      if (merged.added.entries === 0) return;
+      mayHoldProvisional = true;
+      if (merged.global !== undefined) queryClient.setQueryData(globalKey, merged.global);
+      if (merged.rooms !== undefined) queryClient.setQueryData(roomsKey, merged.rooms);
+      statusStore.getState().actions.preloaded({ source: 'admin-api', ...merged.added, at: now() });
+    })
+    .catch(() => undefined);
+
+  const unsubscribe = engine.subscribe((batch) => {
     for (const event of batch) {
       if (event.kind === 'status') statusStore.getState().actions.statusChanged(event.status);
     }
@@ -58,8 +96,12 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
     const hasData = batch.some((e) => e.kind !== 'status' && e.kind !== 'device-list-changed');
     if (!hasData) return;
 
-    const global = queryClient.getQueryData<ScopeData>(globalKey) ?? {};
-    const rooms = queryClient.getQueryData<RoomsData>(roomsKey) ?? emptyRooms;
+    let global = queryClient.getQueryData<ScopeData>(globalKey) ?? {};
+    let rooms = queryClient.getQueryData<RoomsData>(roomsKey) ?? emptyRooms;
+    if (mayHoldProvisional) {
+      ({ global, rooms } = clearProvisional({ global, rooms }, batch));
+      mayHoldProvisional = anyProvisional({ global, rooms });
+    }
     const devices = queryClient.getQueryData<DevicesData>(devicesKey) ?? emptyDevices;
     const next = foldSyncBatch({ global, rooms, devices }, batch, now(), {
       skip: (key) => pendingWrites.has(key),
@@ -76,4 +118,8 @@ export function connectSyncToCaches(opts: BridgeOptions): () => void {
     if (next.devices !== devices) queryClient.setQueryData(devicesKey, next.devices);
     opts.onBatch?.(batch);
   });
+  return () => {
+    isConnected = false;
+    unsubscribe();
+  };
 }

@@ -12,6 +12,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
 import type { SyncEvent } from '../matrix/types.ts';
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
+import type { ProvisionalSnapshot } from '../features/account-data/provisional.ts';
 import { HistoryStore } from '../features/account-data/history/history-store.ts';
 import { readHistoryLimits } from '../features/account-data/history/history-limits.ts';
 import type { WriteEvent } from '../features/account-data/write-events.ts';
@@ -26,6 +27,11 @@ export type AccountDataSyncOptions = {
   onBatch?: (batch: readonly SyncEvent[]) => void;
   /** False: no engine runs (an identity the server will not sync). Default true. */
   enabled?: boolean;
+  /**
+   * The admin fast path (ADR 013): started with the engine, never awaited by it; what it resolves
+   * to is merged into the caches as provisional data while sync loads.
+   */
+  preload?: (signal: AbortSignal) => Promise<ProvisionalSnapshot | null>;
 };
 
 export type AccountDataSyncSetup = {
@@ -44,8 +50,10 @@ export function useAccountDataSync(
   const queryClient = useQueryClient();
   const { statusStore, enabled = true } = options;
   const onBatch = useRef(options.onBatch);
+  const preload = useRef(options.preload);
   useEffect(() => {
     onBatch.current = options.onBatch;
+    preload.current = options.preload;
   });
   const [pending] = useState(() => new PendingWrites());
   // One per identity; it writes off the render path (docs/architecture.md "Sync → state").
@@ -65,6 +73,9 @@ export function useAccountDataSync(
     const controller = new AbortController();
     let stop: (() => void) | undefined;
     statusStore.getState().actions.statusChanged({ state: 'connecting' });
+    statusStore.getState().actions.preloaded(null);
+    // Started now, in parallel with the capability read and the first sync request.
+    const preloaded = preload.current?.(controller.signal).catch(() => null);
     createAccountDataSync(client, { signal: controller.signal })
       .then(({ engine, kind }) => {
         if (controller.signal.aborted) return;
@@ -75,6 +86,7 @@ export function useAccountDataSync(
           userId: client.userId,
           statusStore,
           pendingWrites: pending,
+          ...(preloaded ? { preload: preloaded } : {}),
           onBatch: (batch) => {
             history.recordBatch(batch, Date.now());
             onBatch.current?.(batch);

@@ -2,7 +2,8 @@
  * `MatrixClient`: a thin façade for one signed-in user's session, composing the layer's parts:
  *
  *   SessionAuthorization (tokens, refresh, expiry) ─▶ Transport (the one request path)
- *     ─▶ endpoint modules: api/account-data, api/capabilities, api/devices, api/rooms, api/key-backup
+ *     ─▶ endpoint modules: api/account-data, api/capabilities, api/devices, api/rooms, api/key-backup,
+ *        api/admin
  *
  * It exists so callers that act as a signed-in user (the app, the CLI, integration tests) have one
  * object to hold. Other identities (an appservice acting for one of its users, an admin) get the same
@@ -16,6 +17,7 @@ import {
   type RoomTag,
   type SetAccountDataResult,
 } from './api/account-data.ts';
+import { getAdminAccountData, isServerAdmin, type AdminAccountData } from './api/admin.ts';
 import type { CallOptions } from './api/call-options.ts';
 import { CapabilitiesApi } from './api/capabilities.ts';
 import { deleteDevice, getDevices, type Device } from './api/devices.ts';
@@ -30,6 +32,7 @@ import { Transport, type Authorization } from './transport.ts';
 import type { AccountDataScope, ServerCapabilities, Session } from './types.ts';
 
 export type {
+  AdminAccountData,
   AccountDataResult,
   CallOptions,
   DeleteAccountDataResult,
@@ -199,6 +202,22 @@ export class MatrixClient {
 
   getJoinedRooms(options?: CallOptions): Promise<string[]> {
     return getJoinedRooms(this.transport, options);
+  }
+
+  /**
+   * Whether this identity's user is a Synapse server admin (docs/protocol.md §2 "Listing everything");
+   * `403`/`404` answer false.
+   */
+  isServerAdmin(options?: CallOptions): Promise<boolean> {
+    return isServerAdmin(this.transport, this.userId, options);
+  }
+
+  /**
+   * Every global and room entry of `userId` (default: this identity's user) through Synapse's admin
+   * API; needs an admin's token (throws `AdminLookupError` otherwise, docs/protocol.md §2).
+   */
+  getAdminAccountData(userId: string = this.userId, options?: CallOptions): Promise<AdminAccountData> {
+    return getAdminAccountData(this.transport, userId, options);
   }
 
   getKeyBackupVersion(options?: CallOptions): Promise<KeyBackupVersion | null> {

@@ -61,3 +61,14 @@ export const KEY_BACKUP_VERSION_PATH = matrixPath(CLIENT_V3, 'room_keys', 'versi
 export const V3_SYNC_PATH = matrixPath(CLIENT_V3, 'sync');
 /** `POST /unstable/org.matrix.simplified_msc3575/sync` (docs/protocol.md §4.1). */
 export const SLIDING_SYNC_PATH = matrixPath(CLIENT_UNSTABLE, SIMPLIFIED_MSC3575, 'sync');
+
+/** Synapse's admin API prefix (docs/protocol.md §2 "Listing everything"). */
+export const SYNAPSE_ADMIN_V1 = '/_synapse/admin/v1';
+/** `GET /_synapse/admin/v1/users/{userId}/admin` → `{"admin": bool}` (docs/protocol.md §2). */
+export function adminUserIsAdminPath(userId: string): EncodedPath {
+  return matrixPath(SYNAPSE_ADMIN_V1, 'users', userId, 'admin');
+}
+/** `GET /_synapse/admin/v1/users/{userId}/accountdata` (docs/protocol.md §2 "Listing everything"). */
+export function adminAccountDataPath(userId: string): EncodedPath {
+  return matrixPath(SYNAPSE_ADMIN_V1, 'users', userId, 'accountdata');
+}

@@ -117,7 +117,9 @@ export type ClientRefusalCode =
   | 'guest'
   | 'unsupported-auth-api'
   /** The `as_token` acts for someone other than the registration's sender (docs/protocol.md §7). */
-  | 'not-appservice';
+  | 'not-appservice'
+  /** A read-only view (an admin's look at another user's snapshot) sends no requests (ADR 013). */
+  | 'read-only';
 
 /**
  * The client refused before any request was made, with a human-readable {@link reason} that the UI

@@ -420,8 +420,14 @@ export type WriteRoute =
   /** Room `m.tag`: diff and write through `PUT/DELETE /user/{u}/rooms/{r}/tags/{tag}`. */
   | { kind: 'tags' };
 
-/** Who is writing, when it matters: MSC4331 lets only the owning device write its data. */
-export type WriteContext = { ownDeviceId?: string | undefined };
+/**
+ * Who is writing, when it matters: MSC4331 lets only the owning device write its data. `readOnly`: the
+ * whole view refuses writes, saying why (an admin's read-only look at another user, ADR 013).
+ */
+export type WriteContext = {
+  ownDeviceId?: string | undefined;
+  readOnly?: { title: string; reason: string } | undefined;
+};
 
 const SERVER_MANAGED_TITLE = 'Read-only: managed by the server';
 
@@ -433,6 +439,7 @@ const SERVER_MANAGED_TITLE = 'Read-only: managed by the server';
  * owning device may write it (docs/protocol.md §5).
  */
 export function writeRoute(type: string, scope: AccountDataScope, context: WriteContext = {}): WriteRoute {
+  if (context.readOnly) return { kind: 'refuse', api: 'none', ...context.readOnly };
   if (scope.kind === 'device') {
     const own = context.ownDeviceId;
     if (own !== undefined && own !== scope.deviceId) {

@@ -239,3 +239,40 @@ describe('AccountDataView: devices, per-device entries and orphans (issue #10)',
     ]);
   });
 });
+
+describe('AccountDataView read-only (admin mode, issue #13)', () => {
+  it('refuses every write with the given reason, hides New entry, Delete and Devices, and sends nothing', async () => {
+    const hs = homeserver();
+    const client = new MatrixClient(hs.createSession(USER));
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData(
+      accountDataKeys.global(USER),
+      replaceScope(undefined, { 'org.example.seen': { v: 1 } }, [], 1),
+    );
+    queryClient.setQueryData(accountDataKeys.rooms(USER), { order: [], byId: new Map(), isComplete: true });
+    const store = createInspectorStore();
+    store.getState().actions.rowsExpanded([GROUP_IDS.global]);
+    render(
+      <QueryClientProvider client={queryClient}>
+        <AccountDataView
+          client={client}
+          pending={new PendingWrites()}
+          store={store}
+          readOnly={{ title: 'Read-only: admin API snapshot', reason: 'Writes are disabled.' }}
+        />
+      </QueryClientProvider>,
+    );
+    expect(await screen.findByRole('treeitem', { name: /^org\.example\.seen\b/ })).toBeDefined();
+    expect(screen.queryByRole('button', { name: 'New entry' })).toBeNull();
+    expect(screen.queryByRole('treeitem', { name: /^Devices\b/ })).toBeNull();
+    act(() => {
+      store.getState().actions.rowSelected(entryRowId({ kind: 'global' }, 'org.example.seen'));
+    });
+    const panel = screen.getByRole('region', { name: 'Entry org.example.seen' });
+    expect(within(panel).getByText('Read-only: admin API snapshot')).toBeDefined();
+    expect(within(panel).getByText('Writes are disabled.')).toBeDefined();
+    expect(within(panel).queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(within(panel).getByRole<HTMLButtonElement>('button', { name: 'Save' }).disabled).toBe(true);
+    expect(hs.requestsMatching({})).toEqual([]);
+  });
+});

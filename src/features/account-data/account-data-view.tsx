@@ -56,6 +56,12 @@ export type AccountDataViewProps = {
    * feature; absent: the Overview and the preference entries offer no link to it.
    */
   keyBackupPanel?: ReactNode;
+  /**
+   * A read-only view (an admin's look at another user's snapshot, ADR 013): every entry refuses
+   * writes with this title and reason, New entry and Delete are hidden, and nothing is read through
+   * `client` (no devices, no capability or MSC4331 probes) — the caches are filled by the caller.
+   */
+  readOnly?: { title: string; reason: string } | undefined;
 };
 
 /** Room `m.tag`, which Synapse builds from the tags table (docs/protocol.md §2). */
@@ -102,21 +108,24 @@ function Inspector({
   deviceTypesDb,
   onWrite,
   keyBackupPanel,
+  readOnly,
 }: AccountDataViewProps & { draftsDb: DraftsDb; deviceTypesDb: DeviceTypesDb }) {
   const userId = client.userId;
   const queryClient = useQueryClient();
   // Cached and shared by the client: no extra request once the session has probed the server.
+  const isLive = readOnly === undefined;
   const accountDataDelete = useQuery({
     ...accountDataQueries.capabilities(client),
     select: (capabilities) => capabilities.accountDataDelete,
+    enabled: isLive,
   }).data;
   const [showDeleted, showDeletedChanged] = useShowDeleted(userId);
   const showDeletedId = useId();
   const global = useQuery(accountDataQueries.global(userId)).data;
   const rooms = useQuery(accountDataQueries.rooms(userId)).data;
   const deviceData = useQuery(accountDataQueries.deviceData(userId)).data;
-  const devices = useQuery(accountDataQueries.devices(client)).data;
-  const deviceSupport = useQuery(accountDataQueries.deviceSupport(client)).data;
+  const devices = useQuery({ ...accountDataQueries.devices(client), enabled: isLive }).data;
+  const deviceSupport = useQuery({ ...accountDataQueries.deviceSupport(client), enabled: isLive }).data;
   const rememberedTypes = useRememberedDeviceTypes(userId, deviceTypesDb);
 
   const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys, mainView } = useInspector(
@@ -151,12 +160,24 @@ function Inspector({
         devices,
         deviceData,
         deviceSupport,
+        omitDevices: !isLive,
         currentDeviceId: client.deviceId,
         expanded,
         filter,
         showDeleted,
       }),
-    [global, rooms, devices, deviceData, deviceSupport, client.deviceId, expanded, filter, showDeleted],
+    [
+      global,
+      rooms,
+      devices,
+      deviceData,
+      deviceSupport,
+      isLive,
+      client.deviceId,
+      expanded,
+      filter,
+      showDeleted,
+    ],
   );
   // Resolved against the data, not the visible rows: collapsing or filtering never closes the editor.
   const selected = useMemo(
@@ -301,9 +322,11 @@ function Inspector({
               row.focus();
             }}
           />
-          <button type="button" className="button button--primary" onClick={actions.newEntryOpened}>
-            New entry
-          </button>
+          {isLive ? (
+            <button type="button" className="button button--primary" onClick={actions.newEntryOpened}>
+              New entry
+            </button>
+          ) : null}
           <button
             type="button"
             className="button button--tertiary"
@@ -377,11 +400,12 @@ function Inspector({
               deviceReads={deviceReads}
               onLookUpDeviceType={rememberDeviceType}
               refreshDevices={refreshDevices}
+              readOnly={readOnly}
             />
           )}
         </ErrorBoundary>
       </main>
-      {isNewEntryOpen ? (
+      {isNewEntryOpen && isLive ? (
         <NewEntryDialog
           global={global}
           rooms={rooms}

@@ -43,6 +43,8 @@ export function DetailPane(props: {
   onLookUpDeviceType?: (type: string) => void;
   /** Re-reads the device list; resolves with the IDs that exist now. */
   refreshDevices?: () => Promise<ReadonlySet<string>>;
+  /** The whole view refuses writes, saying why (ADR 013). */
+  readOnly?: { title: string; reason: string } | undefined;
 }) {
   const deleteMutation = useDeleteAccountData(props.client, props.pending, props.onWrite);
   const row = props.selection;
@@ -75,6 +77,7 @@ export function DetailPane(props: {
         accountDataDelete={props.accountDataDelete}
         onWrite={props.onWrite}
         onOpenKeyBackup={props.onOpenKeyBackup}
+        readOnly={props.readOnly}
       />
     );
   }

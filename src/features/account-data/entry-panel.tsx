@@ -46,6 +46,8 @@ export type EntryPanelProps = {
   onWrite?: WriteObserver | undefined;
   /** Opens the key-backup panel (offered on the two preference types); absent: not offered. */
   onOpenKeyBackup?: (() => void) | undefined;
+  /** Every write refused, saying why, and Delete hidden (an admin's read-only view, ADR 013). */
+  readOnly?: { title: string; reason: string } | undefined;
 };
 
 export function EntryPanel(props: EntryPanelProps) {
@@ -64,6 +66,7 @@ function EntryPanelInner({
   accountDataDelete,
   onWrite,
   onOpenKeyBackup,
+  readOnly,
 }: EntryPanelProps) {
   const actions = useInspector((s) => s.actions);
   const key = scopeKey(scope);
@@ -100,7 +103,7 @@ function EntryPanelInner({
     ? { ...entry, ...(lastContent ? { lastContent } : {}), ...(deletion ? { deletion } : {}) }
     : entry;
   const isFromHistory = entry.isDeleted && !entry.lastContent && remembered.lastContent !== undefined;
-  const route = writeRoute(entry.type, scope, { ownDeviceId: client.deviceId });
+  const route = writeRoute(entry.type, scope, { ownDeviceId: client.deviceId, readOnly });
   const isReadOnly = route.kind === 'refuse';
   const isSecret = isSecretType(entry.type, entry.content ?? entry.lastContent);
   const documentUri = useMemo(() => modelUriFor(scope, entry.type), [scope, entry.type]);
@@ -303,17 +306,19 @@ function EntryPanelInner({
           >
             Revert
           </button>
-          <button
-            type="button"
-            className="button button--danger"
-            disabled={isReadOnly || entry.isDeleted || isBusy}
-            onClick={() => {
-              setWriteError(null);
-              setDialog({ kind: 'delete' });
-            }}
-          >
-            Delete
-          </button>
+          {readOnly ? null : (
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={isReadOnly || entry.isDeleted || isBusy}
+              onClick={() => {
+                setWriteError(null);
+                setDialog({ kind: 'delete' });
+              }}
+            >
+              Delete
+            </button>
+          )}
           <button type="button" className="button button--primary" disabled={!canSave} onClick={beginSave}>
             {setMutation.isPending ? 'Saving…' : 'Save'}
           </button>

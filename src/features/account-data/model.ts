@@ -23,6 +23,11 @@ export type Entry = EntryState & {
   text: string;
   /** UTF-8 size of the compact JSON content in bytes (0 when deleted). */
   size: number;
+  /**
+   * Shown before sync delivered it: read at sign-in through Synapse's admin API (the admin fast path,
+   * `provisional.ts`); sync replaces it as it arrives.
+   */
+  isProvisional?: true;
 };
 
 /** Type → entry for one scope. */

@@ -69,6 +69,8 @@ export type TreeInput = {
   deviceData?: DevicesData | undefined;
   /** Whether the server stores per-device account data; undefined while unknown. */
   deviceSupport?: boolean | undefined;
+  /** Leave the Devices group out (a view that cannot list the user's devices, ADR 013). */
+  omitDevices?: boolean | undefined;
   currentDeviceId: string;
   expanded: ReadonlySet<string>;
   filter: string;
@@ -226,6 +228,13 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
         else pushEntries({ kind: 'room', roomId: room.info.roomId }, entries, 3);
       }
     });
+  }
+
+  if (input.omitDevices) {
+    if (isFiltering && globalShown.length + roomsShown.length === 0) {
+      rows.push(messageRow('msg:filter', `Nothing matches “${input.filter.trim()}”`, 1));
+    }
+    return rows;
   }
 
   // Devices: each device's MSC4331 entries and its per-device global entries, then orphans.

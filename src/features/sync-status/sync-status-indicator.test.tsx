@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../matrix/types.ts';
 import { SyncStatusIndicator } from './sync-status.tsx';
@@ -33,5 +33,25 @@ describe('SyncStatusIndicator (issue #7: the header status pill uses StatusPill,
       for (const c of classes)
         expect(defined(c), `${status.state}: .${c} is defined in theme.css`).toBe(true);
     }
+  });
+});
+
+describe('SyncStatusIndicator: the admin fast path (issue #13)', () => {
+  it('says the tree was preloaded by the admin API while sync loads, and not once live', () => {
+    const { container } = render(<SyncStatusIndicator />);
+    act(() => {
+      syncStatusStore.getState().actions.statusChanged({ state: 'loading', roomsLoaded: 1, roomsTotal: 20 });
+      syncStatusStore.getState().actions.preloaded({ source: 'admin-api', entries: 3, rooms: 2, at: 0 });
+    });
+    const pill = within(container).getByRole('status', { name: 'Sync status' });
+    expect(pill.textContent).toBe('Loading rooms 1 of 20… · preloaded by the admin API');
+    expect(pill.getAttribute('title')).toContain('preloaded by the admin API');
+    act(() => {
+      syncStatusStore.getState().actions.statusChanged({ state: 'live' });
+    });
+    expect(pill.textContent).toMatch(/^Live$/);
+    act(() => {
+      syncStatusStore.getState().actions.preloaded(null);
+    });
   });
 });

@@ -19,6 +19,11 @@ const TONE: Record<SyncStatus['state'], { tone: StatusTone; isPending: boolean }
   expired: { tone: 'critical', isPending: false },
 };
 
+/** Said while sync loads after the admin fast path filled the tree (ADR 013). */
+export const PRELOAD_HINT = 'preloaded by the admin API';
+const PRELOAD_TITLE =
+  'account data was preloaded by the admin API (a snapshot; sync replaces it as it arrives)';
+
 /** Human text for a status; `now` is injectable for tests. */
 export function describeSyncStatus(status: SyncStatus, now: number): string {
   switch (status.state) {
@@ -44,6 +49,7 @@ export function describeSyncStatus(status: SyncStatus, now: number): string {
 export function SyncStatusIndicator() {
   const status = useSyncStatus((s) => s.status);
   const transport = useSyncStatus((s) => s.transport);
+  const preload = useSyncStatus((s) => s.preload);
   const [now, setNow] = useState(() => Date.now());
   const isCountingDown = status.state === 'backing-off';
 
@@ -68,9 +74,12 @@ export function SyncStatusIndicator() {
       isPending={isPending}
       isLive
       label="Sync status"
-      title={transport === 'v3' ? 'Using /v3/sync (this server has no sliding sync)' : 'Using sliding sync'}
+      title={`${transport === 'v3' ? 'Using /v3/sync (this server has no sliding sync)' : 'Using sliding sync'}${
+        preload ? `; ${PRELOAD_TITLE}` : ''
+      }`}
     >
       {describeSyncStatus(status, now)}
+      {preload && status.state !== 'live' ? ` · ${PRELOAD_HINT}` : null}
     </StatusPill>
   );
 }

@@ -60,6 +60,24 @@ afterEach(() => {
 });
 
 describe('SlidingSyncEngine: covering every room', () => {
+  it('by default asks for one room, then for every room at once (docs/decisions/014-window-schedule.md)', async () => {
+    const h = setup({ pollTimeoutMs: 30_000 });
+    h.server.addRooms(roomIds(2000));
+    h.engine.start();
+    await drain();
+
+    const requests = h.syncRequests();
+    expect(requests.map((r) => (r.body as { lists: { all: { ranges: unknown } } }).lists.all.ranges)).toEqual(
+      [[[0, 0]], [[0, 2019]], [[0, 2019]]],
+    );
+    expect(requests.map((r) => r.query.timeout)).toEqual(['0', '0', '30000']);
+    expect(h.statuses.filter((s) => s.state === 'loading')).toEqual([
+      { state: 'loading', roomsLoaded: 1, roomsTotal: 2000 },
+    ]);
+    expect(ofKind(h.events, 'initial-complete')).toEqual([{ kind: 'initial-complete', roomCount: 2000 }]);
+    h.engine.stop();
+  });
+
   it('learns count with [[0,0]], widens in steps with timeout=0, then long-polls', async () => {
     const h = setup({ windowStep: 500, windowHeadroom: 20, pollTimeoutMs: 30_000 });
     h.server.addRooms(roomIds(1200));

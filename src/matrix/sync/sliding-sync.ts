@@ -15,6 +15,9 @@
  *    `global-snapshot` replaces all global data.
  * 2. **loading** — widen the window by `windowStep` rooms per request with `timeout=0` until it
  *    covers `[[0, count-1]]` (plus a little headroom so a newly joined room lands inside at once).
+ *    By default the second request asks for every room at once: each request re-pays Synapse's
+ *    whole-list work, so fewer, wider windows load a big account sooner (measured with
+ *    `npm run bench -- --browser`, docs/decisions/014-window-schedule.md).
  *    Every room entering the window for the first time comes with `initial: true` and its full
  *    room account data → `room-added` + `room-snapshot`. When the window covers the list:
  *    `initial-complete`.
@@ -65,7 +68,10 @@ import { computeRoomDisplayName, type Hero, type RoomNameInputs } from './room-n
 export type SlidingSyncOptions = SyncEngineOptions & {
   /** Connection ID; default `inspector-<random>` (unique per instance, i.e. per tab). */
   connId?: string;
-  /** Rooms added to the window per request while loading. Default 500. */
+  /**
+   * Rooms added to the window per request while loading. Default: all of them (after the one-room
+   * first request, the next asks for the whole list; docs/decisions/014-window-schedule.md).
+   */
   windowStep?: number;
   /** Extra window beyond `count` once covered, so new rooms land inside. Default 20. */
   windowHeadroom?: number;
@@ -300,7 +306,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
   }
 
   private step(): number {
-    return Math.max(1, this.options.windowStep ?? 500);
+    return Math.max(1, this.options.windowStep ?? Number.POSITIVE_INFINITY);
   }
 
   /** Merges one room's fields (missing + not `initial` = unchanged, docs/protocol.md §4.2). */

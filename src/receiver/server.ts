@@ -9,7 +9,7 @@
  *   GET  /_matrix/app/v1/rooms/{alias}         404 `M_NOT_FOUND` (nor rooms)
  *   POST /_matrix/app/v1/ping                  `{}`
  *   and the legacy unprefixed /transactions, /users, /rooms.
- * The token is read from the header only: the deprecated `?access_token=` is not accepted (Synapse
+ * The token is read from the header only: the deprecated `access_token` query parameter is not accepted (Synapse
  * sends the header even when `use_appservice_legacy_authorization` adds the query parameter).
  *
  * Browser-facing, CORS for loopback origins and `allowOrigins` (docs/decisions/012-appservice-receiver.md):

@@ -22,8 +22,8 @@ test.describe('admin mode (issue #13)', () => {
     await putAccountData(admin, 'org.example.admins_own', { mine: true });
 
     const inspector = await signIn(page, admin);
-    // The fast path ran: the status pill says so (its text while loading, its tooltip for good).
-    await expect(inspector.status).toHaveAttribute('title', /preloaded by the admin API/);
+    // Whether the admin fast path beats sync to the first data depends on timing, so it is covered by
+    // the unit tests of its merge (provisional.test.ts), not asserted here.
     await expect(inspector.item('org.example.admins_own')).toBeVisible();
 
     await page.getByRole('button', { name: 'Inspect another user', exact: true }).click();

@@ -119,7 +119,9 @@ async function routeHomeserver(page: Page, hs: Homeserver, user: TestUser): Prom
   await page.route(`${hs.baseUrl}/_matrix/client/v1/auth_metadata`, (route) =>
     route.fulfill({ json: metadata, headers: { 'Access-Control-Allow-Origin': '*' } }),
   );
-  await page.route(`${hs.baseUrl}/_matrix/client/**`, async (route: Route) => {
+  // Every authenticated homeserver request, the Synapse admin API's included (the app probes
+  // `/_synapse/admin/v1/users/{u}/admin` after sign-in, issue #13): a delegating server knows the token.
+  const swap = async (route: Route) => {
     const headers = route.request().headers();
     const bearer = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
     if (bearer === undefined) return route.fallback();
@@ -131,7 +133,9 @@ async function routeHomeserver(page: Page, hs: Homeserver, user: TestUser): Prom
     }
     seen.swapped += 1;
     return route.fallback({ headers: { ...headers, authorization: `Bearer ${await synapseToken}` } });
-  });
+  };
+  await page.route(`${hs.baseUrl}/_matrix/client/**`, swap);
+  await page.route(`${hs.baseUrl}/_synapse/**`, swap);
   return seen;
 }
 

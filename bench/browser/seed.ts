@@ -5,9 +5,11 @@
  *
  * Idempotent and cached: a marker `.cache/bench/seed-<N>.json` names the account once it is fully
  * seeded; it is reused when it still signs in and is joined to exactly N rooms (a reset homeserver
- * invalidates it). A half-seeded account (no marker) is abandoned and a fresh one seeded.
+ * invalidates it). Seeding is resumable: `seed-<N>.partial.json` records the account and every room
+ * finished so far, so an interrupted `--huge` seed (10,000 rooms take about an hour on a 2-core
+ * machine) goes on where it stopped.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, createUser, type Homeserver, type TestUser } from '../../test-support/synapse.ts';
@@ -99,9 +101,30 @@ export async function seededAccount(
     log(`seed ${rooms}: marker ${markerPath} is stale, seeding again`);
   }
   const t0 = Date.now();
-  const user = await createUser(hs, { prefix: `bench${rooms}` });
-  log(`seed ${rooms}: seeding ${user.userId} …`);
-  const roomIds = await seedRooms(user, rooms, log);
+  const partialPath = path.join(BENCH_CACHE, `seed-${rooms}.partial.json`);
+  const resumed = await resumePartial(hs, partialPath);
+  const partial: Partial & { accessToken: string } = resumed ?? {
+    ...(await createUser(hs, { prefix: `bench${rooms}` })),
+    version: SEED_VERSION,
+    baseUrl: hs.baseUrl,
+    roomIds: [],
+    seconds: 0,
+  };
+  const user: TestUser = { ...partial, homeserver: hs };
+  if (resumed) await leaveUnfinished(user, partial.roomIds);
+  log(
+    resumed
+      ? `seed ${rooms}: resuming ${user.userId} at ${partial.roomIds.length} rooms …`
+      : `seed ${rooms}: seeding ${user.userId} …`,
+  );
+  const save = () => {
+    // Named fields only: never the access token (nor the homeserver's shared secret).
+    const { userId, localpart, password, deviceId, version, baseUrl, roomIds } = partial;
+    const seconds = partial.seconds + (Date.now() - t0) / 1000;
+    const saved: Partial = { userId, localpart, password, deviceId, version, baseUrl, roomIds, seconds };
+    writeFileSync(partialPath, `${JSON.stringify(saved, null, 2)}\n`);
+  };
+  const roomIds = await seedRooms(user, rooms, partial.roomIds, save, log);
   await seedGlobal(user, roomIds);
   const account: SeededAccount = {
     version: SEED_VERSION,
@@ -109,25 +132,72 @@ export async function seededAccount(
     userId: user.userId,
     localpart: user.localpart,
     password: user.password,
-    seedSeconds: Math.round((Date.now() - t0) / 1000),
+    seedSeconds: Math.round(partial.seconds + (Date.now() - t0) / 1000),
   };
   await api(user, 'POST', '/v3/logout', {});
   writeFileSync(markerPath, `${JSON.stringify({ ...account, baseUrl: hs.baseUrl }, null, 2)}\n`);
+  rmSync(partialPath, { force: true });
   log(`seed ${rooms}: done in ${account.seedSeconds} s`);
   return account;
 }
 
-async function seedRooms(user: TestUser, rooms: number, log: (line: string) => void): Promise<string[]> {
-  const roomIds: string[] = new Array<string>(rooms);
-  const indexes = Array.from({ length: rooms }, (_, i) => i);
-  let done = 0;
+/** A seed in progress: the account (never its access token) and the rooms finished so far. */
+type Partial = Omit<TestUser, 'homeserver' | 'accessToken'> & {
+  version: number;
+  baseUrl: string;
+  /** Finished rooms (created with all their entries), in seeding order. */
+  roomIds: string[];
+  /** Seconds spent by earlier, interrupted runs. */
+  seconds: number;
+};
+
+/** The partial seed at `file` with a fresh token, or null when there is none or it is unusable. */
+async function resumePartial(
+  hs: Homeserver,
+  file: string,
+): Promise<(Partial & { accessToken: string }) | null> {
+  if (!existsSync(file)) return null;
+  try {
+    const partial = JSON.parse(readFileSync(file, 'utf8')) as Partial;
+    if (partial.version !== SEED_VERSION || partial.baseUrl !== hs.baseUrl) return null;
+    const login = await passwordLogin(hs, partial, 'bench seed');
+    return { ...partial, accessToken: login.accessToken };
+  } catch {
+    return null;
+  }
+}
+
+/** Leaves the rooms an interrupted run created but did not finish (they would be counted as seeded). */
+async function leaveUnfinished(user: TestUser, finished: readonly string[]): Promise<void> {
+  const known = new Set(finished);
+  const { joined_rooms } = await api<{ joined_rooms: string[] }>(user, 'GET', '/v3/joined_rooms');
+  await pool(
+    joined_rooms.filter((id) => !known.has(id)),
+    4,
+    async (roomId) => {
+      await api(user, 'POST', `/v3/rooms/${enc(roomId)}/leave`, {});
+    },
+  );
+}
+
+async function seedRooms(
+  user: TestUser,
+  rooms: number,
+  finished: string[],
+  save: () => void,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const roomIds: (string | undefined)[] = new Array<string | undefined>(rooms);
+  finished.slice(0, rooms).forEach((id, i) => (roomIds[i] = id));
+  const indexes = Array.from({ length: rooms }, (_, i) => i).filter((i) => roomIds[i] === undefined);
+  let done = rooms - indexes.length;
+  let lastSave = Date.now();
   await pool(indexes, 12, async (i) => {
     const { room_id } = await api<{ room_id: string }>(user, 'POST', '/v3/createRoom', {
       preset: 'private_chat',
       name: `Bench room ${i}`,
       ...(i % 4 === 0 ? { is_direct: true } : {}),
     });
-    roomIds[i] = room_id;
     const base = `/v3/user/${enc(user.userId)}/rooms/${enc(room_id)}`;
     await Promise.all([
       api(user, 'PUT', `${base}/account_data/org.example.notes`, {
@@ -146,10 +216,19 @@ async function seedRooms(user: TestUser, rooms: number, log: (line: string) => v
       }),
       ...(i % 5 === 0 ? [api(user, 'PUT', `${base}/tags/m.favourite`, { order: i / rooms })] : []),
     ]);
+    roomIds[i] = room_id; // finished: created and every entry written
     done++;
     if (done % 500 === 0) log(`seed ${rooms}: ${done} rooms`);
+    if (Date.now() - lastSave > 5_000) {
+      lastSave = Date.now();
+      // Only a prefix without holes is recorded: a room still in flight is redone on resume.
+      const firstHole = roomIds.findIndex((id) => id === undefined);
+      const prefix = roomIds.slice(0, firstHole === -1 ? rooms : firstHole);
+      finished.splice(0, finished.length, ...prefix.filter((id) => id !== undefined));
+      save();
+    }
   });
-  return roomIds;
+  return roomIds.filter((id) => id !== undefined);
 }
 
 async function seedGlobal(user: TestUser, roomIds: readonly string[]): Promise<void> {

@@ -26,6 +26,18 @@ export const test = base.extend<Fixtures>({
 export { expect };
 
 /** Files of the production build that contain Monaco, read from Vite's manifest and source maps. */
+/** The built file of one source module's lazy chunk (`src/app/inspector-shell.tsx` → `assets/…js`). */
+export function chunkFileOf(source: string): string {
+  const dist = path.resolve(import.meta.dirname, '..', 'dist');
+  const manifest = JSON.parse(readFileSync(path.join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<
+    string,
+    { file: string }
+  >;
+  const chunk = manifest[source];
+  if (!chunk) throw new Error(`no chunk for ${source} in the build's manifest`);
+  return chunk.file;
+}
+
 export function monacoChunkFiles(): string[] {
   const dist = path.resolve(import.meta.dirname, '..', 'dist');
   const manifest = JSON.parse(readFileSync(path.join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<

@@ -1,4 +1,4 @@
-import { test, expect, monacoChunkFiles } from './fixtures.ts';
+import { test, expect, chunkFileOf, monacoChunkFiles } from './fixtures.ts';
 import { InspectorPage, SignInPage } from './pages.ts';
 
 test.describe('foundation', () => {
@@ -48,6 +48,32 @@ test.describe('foundation', () => {
     await page.waitForLoadState('networkidle');
     expect(scripts.length).toBeGreaterThan(0);
     for (const file of monaco) expect(scripts).not.toContain(`/${file}`);
+  });
+
+  test('the signed-in views load at the first interaction, not with the sign-in page (ADR 015)', async ({
+    page,
+    user,
+  }) => {
+    const shell = `/${chunkFileOf('src/app/inspector-shell.tsx')}`;
+    const oidc = `/${chunkFileOf('node_modules/oidc-client-ts/dist/esm/oidc-client-ts.js')}`;
+    const registration = `/${chunkFileOf('src/matrix/appservice/registration.ts')}`;
+    const scripts: string[] = [];
+    page.on('request', (req) => {
+      if (req.resourceType() === 'script') scripts.push(new URL(req.url()).pathname);
+    });
+    await page.goto('/');
+    await expect(page.getByRole('textbox', { name: 'Homeserver' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts).not.toContain(shell);
+    // Typing the server's address is the first interaction: the inspector's code starts loading.
+    await page.getByRole('textbox', { name: 'Homeserver' }).fill(user.homeserver.baseUrl);
+    await expect.poll(() => scripts).toContain(shell);
+    await new SignInPage(page).signInWithPassword(user);
+    await new InspectorPage(page).waitLive();
+    // A password sign-in never needs the OAuth library or the registration (YAML) parser.
+    expect(scripts).not.toContain(oidc);
+    expect(scripts).not.toContain(registration);
   });
 
   test('the Monaco chunk and its JSON worker are fetched once the editor is needed', async ({

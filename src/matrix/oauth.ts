@@ -11,8 +11,8 @@
  * the code (once: the stored state is consumed) and asks `whoami`. {@link oauthAuthority} refreshes
  * and revokes for the rest of the session. Tokens never go into URLs or logs.
  */
-import { ErrorResponse, InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
-import type { StateStore } from 'oidc-client-ts';
+import type * as OidcModule from 'oidc-client-ts';
+import type { OidcClient, StateStore } from 'oidc-client-ts';
 import { accessTokenSignIn, type AuthRequestOptions, type SessionAuthority } from './auth.ts';
 import { OAuthError } from './errors.ts';
 import type { FetchLike } from './http.ts';
@@ -172,13 +172,25 @@ function isPendingOAuth(value: unknown): value is PendingOAuth {
   );
 }
 
-function oidcClient(
+/** oidc-client-ts, loaded on first use: the sign-in page does not need it to be interactive (ADR 015). */
+type OidcLibrary = typeof OidcModule;
+let library: Promise<OidcLibrary> | undefined;
+function loadOidc(): Promise<OidcLibrary> {
+  library ??= import('oidc-client-ts').catch((error: unknown) => {
+    library = undefined; // a failed chunk load (offline) is retried next time
+    throw error;
+  });
+  return library;
+}
+
+async function oidcClient(
   metadata: PendingOAuth['metadata'],
   clientId: string,
   redirectUri: string,
   scope: string,
   stateStore: StateStore,
-): OidcClient {
+): Promise<OidcClient> {
+  const { OidcClient } = await loadOidc();
   return new OidcClient({
     authority: metadata.issuer,
     // Matrix gives the metadata (auth_metadata); no OpenID discovery request is made.
@@ -203,14 +215,62 @@ function oidcClient(
   });
 }
 
+/** The parts of the Web Storage API a state store uses. */
+type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
+
+const STATE_PREFIX = 'adi.oauth.';
+
+/**
+ * oidc-client-ts's `StateStore` over a Web Storage area, written here (it is a few lines) so that
+ * creating one does not load the library: the same layout as its `WebStorageStateStore` (keys
+ * prefixed `adi.oauth.`, values as given).
+ */
+function storageStateStore(storage: KeyValueStorage): StateStore {
+  return {
+    set(key, value) {
+      storage.setItem(STATE_PREFIX + key, value);
+      return Promise.resolve();
+    },
+    get(key) {
+      return Promise.resolve(storage.getItem(STATE_PREFIX + key));
+    },
+    remove(key) {
+      const value = storage.getItem(STATE_PREFIX + key);
+      storage.removeItem(STATE_PREFIX + key);
+      return Promise.resolve(value);
+    },
+    getAllKeys() {
+      const keys: string[] = [];
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key?.startsWith(STATE_PREFIX)) keys.push(key.slice(STATE_PREFIX.length));
+      }
+      return Promise.resolve(keys);
+    },
+  };
+}
+
 /** Where the pending sign-in's state (PKCE verifier included) is kept across the redirect. */
 export function browserStateStore(): StateStore {
-  return new WebStorageStateStore({ prefix: 'adi.oauth.', store: globalThis.sessionStorage });
+  return storageStateStore(globalThis.sessionStorage);
 }
 
 /** A state store in memory (the CLI: one process covers the whole flow). */
 export function memoryStateStore(): StateStore {
-  return new WebStorageStateStore({ prefix: 'adi.oauth.', store: new InMemoryWebStorage() });
+  const items = new Map<string, string>();
+  return storageStateStore({
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => {
+      items.set(key, value);
+    },
+    removeItem: (key) => {
+      items.delete(key);
+    },
+    key: (index) => [...items.keys()][index] ?? null,
+    get length() {
+      return items.size;
+    },
+  });
 }
 
 /** Starting a sign-in: registers a client and returns the URL to open. */
@@ -239,7 +299,7 @@ export async function startOAuthSignIn(params: {
       revocation_endpoint: params.metadata.revocation_endpoint,
     },
   };
-  const client = oidcClient(
+  const client = await oidcClient(
     pending.metadata,
     clientId,
     choice.redirectUri,
@@ -292,12 +352,12 @@ export async function completeOAuthSignIn(
     throw new OAuthError(error, describeAuthorizationError(error, params.get('error_description'), pending));
   }
   const { metadata, clientId, redirectUri, deviceId } = pending;
-  const client = oidcClient(metadata, clientId, redirectUri, oauthScope(deviceId), stateStore);
   let response;
   try {
+    const client = await oidcClient(metadata, clientId, redirectUri, oauthScope(deviceId), stateStore);
     response = await client.processSigninResponse(callbackUrl);
   } catch (caught) {
-    throw toOAuthError(caught, metadata.issuer);
+    throw await toOAuthError(caught, metadata.issuer);
   }
   const now = (options.now ?? Date.now)();
   // whoami checks the token and names the user and device. The device is normally the one the
@@ -353,9 +413,15 @@ function describeAuthorizationError(
 const TRANSIENT_OAUTH_ERRORS = new Set(['server_error', 'temporarily_unavailable']);
 
 /** Maps what oidc-client-ts throws to {@link OAuthError}; network failures and 5xx stay retryable. */
-function toOAuthError(caught: unknown, issuer: string): Error {
+async function toOAuthError(caught: unknown, issuer: string): Promise<Error> {
   if (caught instanceof OAuthError) return caught;
-  if (caught instanceof ErrorResponse) {
+  // Only reached after the library loaded (it threw this), unless loading it failed: then the
+  // load error is what is reported.
+  const ErrorResponse = await loadOidc().then(
+    (lib) => lib.ErrorResponse,
+    () => null,
+  );
+  if (ErrorResponse && caught instanceof ErrorResponse) {
     const code = caught.error ?? 'server_error';
     const host = new URL(issuer).host;
     const detail = caught.error_description ? ` (${caught.error_description})` : '';
@@ -385,7 +451,7 @@ function loopbackClientUri(): string {
   return env?.VITE_OAUTH_CLIENT_URI ?? DEFAULT_LOOPBACK_CLIENT_URI;
 }
 
-function clientForSession(session: Session): OidcClient {
+async function clientForSession(session: Session): Promise<OidcClient> {
   const oauth = session.oauth;
   if (!oauth) throw new OAuthError('invalid_session', 'This OAuth 2.0 session lacks its client details.');
   return oidcClient(
@@ -413,10 +479,10 @@ export const oauthAuthority: SessionAuthority = {
     if (!session.refreshToken) {
       throw new OAuthError('no_refresh_token', 'The server issued no refresh token; sign in again.');
     }
-    const client = clientForSession(session);
     const now = (options.now ?? Date.now)();
     let response;
     try {
+      const client = await clientForSession(session);
       response = await client.useRefreshToken({
         // oidc-client-ts types this as its `RefreshState` class but does not export that class at
         // run time (3.5.0), and reads only these fields; a plain object is what it can be given.
@@ -430,7 +496,7 @@ export const oauthAuthority: SessionAuthority = {
         },
       });
     } catch (caught) {
-      throw toOAuthError(caught, session.oauth?.issuer ?? session.baseUrl);
+      throw await toOAuthError(caught, session.oauth?.issuer ?? session.baseUrl);
     }
     const { expiresAt: _old, ...rest } = session;
     return {
@@ -442,7 +508,7 @@ export const oauthAuthority: SessionAuthority = {
   },
 
   async logout(session) {
-    const client = clientForSession(session);
+    const client = await clientForSession(session);
     // Revoking the refresh token ends the grant; the access token is revoked too in case the
     // server treats them separately. Both answer 200 for tokens already invalid (RFC 7009 §2.2).
     if (session.refreshToken) await client.revokeToken(session.refreshToken, 'refresh_token');

@@ -8,7 +8,6 @@
 import { useId, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { Banner } from '../../../components/banner.tsx';
-import { parseRegistration } from '../../../matrix/appservice/registration.ts';
 import { appserviceSignIn } from '../../../matrix/appservice/sign-in.ts';
 import { MatrixApiError } from '../../../matrix/errors.ts';
 import { signInErrorMessage } from '../error-message.ts';
@@ -31,8 +30,12 @@ export function AppserviceMethod({ baseUrl, onSignedIn }: SignInMethodProps) {
   const yamlId = useId();
   const formId = useId();
   const signIn = useMutation({
-    // Parsed here, so the hs_token never leaves this closure: only the parsed fields go on.
-    mutationFn: () => appserviceSignIn(baseUrl, parseRegistration(yaml)),
+    // Parsed here, so the hs_token never leaves this closure: only the parsed fields go on. The
+    // parser (and the `yaml` package) loads only now: few people sign in this way (ADR 015).
+    mutationFn: async () => {
+      const { parseRegistration } = await import('../../../matrix/appservice/registration.ts');
+      return appserviceSignIn(baseUrl, parseRegistration(yaml));
+    },
     onSuccess: (session) => {
       setYaml('');
       onSignedIn(session);

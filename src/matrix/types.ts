@@ -79,8 +79,12 @@ export type RoomInfo = {
 export type SyncStatus =
   | { state: 'stopped' }
   | { state: 'connecting' }
-  /** Initial coverage of all joined rooms still growing. */
-  | { state: 'loading'; roomsLoaded: number; roomsTotal: number }
+  /**
+   * Initial coverage of all joined rooms still growing. `requesting`: how many rooms the request
+   * in flight will have covered when it answers; `since`: when it was sent (epoch ms). With one
+   * big request after the first (ADR 014) the count jumps once, so the status says what is coming.
+   */
+  | { state: 'loading'; roomsLoaded: number; roomsTotal: number; requesting?: number; since?: number }
   | { state: 'live' }
   /** Waiting before a retry; `retryAt` is epoch ms. */
   | { state: 'backing-off'; retryAt: number; attempt: number; reason: string }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { act, render, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SyncStatus } from '../../matrix/types.ts';
 import { SyncStatusIndicator } from './sync-status.tsx';
 import { syncStatusStore } from './sync-status-store.ts';
@@ -53,5 +53,39 @@ describe('SyncStatusIndicator: the admin fast path (issue #13)', () => {
     act(() => {
       syncStatusStore.getState().actions.preloaded(null);
     });
+  });
+});
+
+describe('SyncStatusIndicator: one long request for every room (issue #13, ADR 014)', () => {
+  it('keeps counting the seconds of the request in flight, then says Live', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const { container } = render(<SyncStatusIndicator />);
+      act(() => {
+        syncStatusStore.getState().actions.statusChanged({
+          state: 'loading',
+          roomsLoaded: 1,
+          roomsTotal: 10_000,
+          requesting: 10_000,
+          since: Date.now(),
+        });
+      });
+      const pill = within(container).getByRole('status', { name: 'Sync status' });
+      expect(pill.textContent).toBe('Loading rooms 1 of 10,000…');
+      act(() => {
+        vi.advanceTimersByTime(3_000);
+      });
+      expect(pill.textContent).toBe('Loading rooms 1 of 10,000… 9,999 more in this request, 3s');
+      act(() => {
+        vi.advanceTimersByTime(10_000);
+      });
+      expect(pill.textContent).toBe('Loading rooms 1 of 10,000… 9,999 more in this request, 13s');
+      act(() => {
+        syncStatusStore.getState().actions.statusChanged({ state: 'live' });
+      });
+      expect(pill.textContent).toBe('Live');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

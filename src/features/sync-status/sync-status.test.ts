@@ -7,8 +7,20 @@ describe('describeSyncStatus', () => {
   });
   it('counts rooms while loading', () => {
     expect(describeSyncStatus({ state: 'loading', roomsLoaded: 500, roomsTotal: 10000 }, 0)).toBe(
-      'Loading rooms 500 of 10000…',
+      'Loading rooms 500 of 10,000…',
     );
+  });
+  it('says what a long request is bringing and for how long it has run', () => {
+    const s = {
+      state: 'loading',
+      roomsLoaded: 1,
+      roomsTotal: 2000,
+      requesting: 2000,
+      since: 10_000,
+    } as const;
+    expect(describeSyncStatus(s, 11_999)).toBe('Loading rooms 1 of 2,000…');
+    expect(describeSyncStatus(s, 12_000)).toBe('Loading rooms 1 of 2,000… 1,999 more in this request, 2s');
+    expect(describeSyncStatus(s, 17_900)).toBe('Loading rooms 1 of 2,000… 1,999 more in this request, 7s');
   });
   it('counts down to the next retry, rounding up and never below zero', () => {
     const s = { state: 'backing-off', retryAt: 10_500, attempt: 2, reason: 'network error' } as const;

@@ -24,6 +24,11 @@ export const PRELOAD_HINT = 'preloaded by the admin API';
 const PRELOAD_TITLE =
   'account data was preloaded by the admin API (a snapshot; sync replaces it as it arrives)';
 
+/** After this long, a loading request's status says what it is waiting for and for how long. */
+export const LONG_WAIT_MS = 2_000;
+
+const count = (n: number) => n.toLocaleString('en');
+
 /** Human text for a status; `now` is injectable for tests. */
 export function describeSyncStatus(status: SyncStatus, now: number): string {
   switch (status.state) {
@@ -31,8 +36,14 @@ export function describeSyncStatus(status: SyncStatus, now: number): string {
       return 'Not connected';
     case 'connecting':
       return 'Connecting…';
-    case 'loading':
-      return `Loading rooms ${status.roomsLoaded} of ${status.roomsTotal}…`;
+    case 'loading': {
+      const base = `Loading rooms ${count(status.roomsLoaded)} of ${count(status.roomsTotal)}…`;
+      const { requesting, since } = status;
+      if (requesting === undefined || since === undefined || now - since < LONG_WAIT_MS) return base;
+      // One request brings the rest at once (ADR 014): say so, with the time it has taken.
+      const more = Math.max(0, requesting - status.roomsLoaded);
+      return `${base} ${count(more)} more in this request, ${Math.floor((now - since) / 1000)}s`;
+    }
     case 'live':
       return 'Live';
     case 'backing-off': {
@@ -51,7 +62,9 @@ export function SyncStatusIndicator() {
   const transport = useSyncStatus((s) => s.transport);
   const preload = useSyncStatus((s) => s.preload);
   const [now, setNow] = useState(() => Date.now());
-  const isCountingDown = status.state === 'backing-off';
+  // The clock ticks while a retry counts down or a loading request's wait is shown.
+  const isCountingDown =
+    status.state === 'backing-off' || (status.state === 'loading' && status.since !== undefined);
 
   useEffect(() => {
     if (!isCountingDown) return;

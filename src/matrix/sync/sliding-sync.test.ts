@@ -59,6 +59,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** When a loading request was sent: any clock reading. */
+const anyTime = expect.any(Number) as number;
+
 describe('SlidingSyncEngine: covering every room', () => {
   it('by default asks for one room, then for every room at once (docs/decisions/014-window-schedule.md)', async () => {
     const h = setup({ pollTimeoutMs: 30_000 });
@@ -71,8 +74,9 @@ describe('SlidingSyncEngine: covering every room', () => {
       [[[0, 0]], [[0, 2019]], [[0, 2019]]],
     );
     expect(requests.map((r) => r.query.timeout)).toEqual(['0', '0', '30000']);
+    // The status says what the one big request will bring and since when it runs.
     expect(h.statuses.filter((s) => s.state === 'loading')).toEqual([
-      { state: 'loading', roomsLoaded: 1, roomsTotal: 2000 },
+      { state: 'loading', roomsLoaded: 1, roomsTotal: 2000, requesting: 2000, since: anyTime },
     ]);
     expect(ofKind(h.events, 'initial-complete')).toEqual([{ kind: 'initial-complete', roomCount: 2000 }]);
     h.engine.stop();
@@ -104,9 +108,9 @@ describe('SlidingSyncEngine: covering every room', () => {
     expect(ofKind(h.events, 'initial-complete')).toEqual([{ kind: 'initial-complete', roomCount: 1200 }]);
     expect(h.statuses[0]).toEqual({ state: 'connecting' });
     expect(h.statuses.filter((s) => s.state === 'loading')).toEqual([
-      { state: 'loading', roomsLoaded: 1, roomsTotal: 1200 },
-      { state: 'loading', roomsLoaded: 501, roomsTotal: 1200 },
-      { state: 'loading', roomsLoaded: 1001, roomsTotal: 1200 },
+      { state: 'loading', roomsLoaded: 1, roomsTotal: 1200, requesting: 501, since: anyTime },
+      { state: 'loading', roomsLoaded: 501, roomsTotal: 1200, requesting: 1001, since: anyTime },
+      { state: 'loading', roomsLoaded: 1001, roomsTotal: 1200, requesting: 1200, since: anyTime },
     ]);
     expect(h.engine.status).toEqual({ state: 'live' });
     h.engine.stop();

@@ -299,7 +299,13 @@ export class SlidingSyncEngine extends SyncEngineBase {
     this.setStatus(
       this.isInitialComplete
         ? { state: 'live' }
-        : { state: 'loading', roomsLoaded: this.covered.size, roomsTotal: count },
+        : {
+            state: 'loading',
+            roomsLoaded: this.covered.size,
+            roomsTotal: count,
+            requesting: Math.min(this.windowEnd + 1, count),
+            since: this.now(),
+          },
       batch,
     );
     return batch;

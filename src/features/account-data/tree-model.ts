@@ -93,10 +93,22 @@ export function entrySummary(entry: Entry): string {
 
 const byType = (a: Entry, b: Entry) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
 
+/**
+ * What the filter searches in an entry (type and content), lower-cased once per entry object:
+ * entries are immutable and replaced on change, so a keystroke on 10,000 rooms lower-cases nothing.
+ */
+const haystacks = new WeakMap<Entry, string>();
+function haystackOf(entry: Entry): string {
+  let text = haystacks.get(entry);
+  if (text === undefined) {
+    text = `${entry.type}\u0000${entry.isDeleted ? '' : entry.text}`.toLowerCase();
+    haystacks.set(entry, text);
+  }
+  return text;
+}
+
 function matches(entry: Entry, needle: string): boolean {
-  if (entry.type.toLowerCase().includes(needle)) return true;
-  const text = entry.isDeleted ? '' : entry.text;
-  return text.toLowerCase().includes(needle);
+  return haystackOf(entry).includes(needle);
 }
 
 /** Sorted rooms, memoised on the rooms object identity (sorting 10,000 names per keystroke is waste). */

@@ -1,11 +1,11 @@
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBDatabase as FakeIDBDatabase, IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalDb } from '../../../lib/local-db.ts';
 import { entryKey, type EntryKey } from '../../../matrix/entry-key.ts';
 import type { AccountDataScope, JsonObject, SyncEvent } from '../../../matrix/types.ts';
 import type { WriteEvent } from '../write-events.ts';
 import type { HistoryReader } from '../use-history.ts';
-import { HistoryStore, type HistoryStoreOptions } from './history-store.ts';
+import { HistoryStore, WRITE_SLICE, type HistoryStoreOptions } from './history-store.ts';
 
 const ME = '@me:example.org';
 const GLOBAL: AccountDataScope = { kind: 'global' };
@@ -563,6 +563,35 @@ describe('HistoryStore: reading', () => {
       { algorithm: 'm.secret_storage.v1.aes-hmac-sha2', iv: 'x', mac: 'y' },
       null,
     ]);
+  });
+});
+
+describe('HistoryStore: a big first sync (issue #13)', () => {
+  it('writes thousands of versions in slices with pauses between, all stored, one notification', async () => {
+    const history = store();
+    const listener = vi.fn();
+    history.subscribe(listener);
+    const rooms = Math.ceil(WRITE_SLICE * 2.5);
+    history.recordBatch(
+      Array.from({ length: rooms }, (_, i): SyncEvent => ({
+        kind: 'room-snapshot',
+        roomId: `!r${i}:example.org`,
+        data: { 'org.example.notes': { i } },
+        deleted: [],
+      })),
+      10,
+    );
+    const transaction = vi.spyOn(FakeIDBDatabase.prototype, 'transaction');
+    await history.flush();
+    const writes = transaction.mock.calls.filter(([, mode]) => mode === 'readwrite');
+    expect(writes).toHaveLength(Math.ceil(rooms / WRITE_SLICE));
+    expect(listener).toHaveBeenCalledTimes(1);
+    const first = entryKey({ kind: 'room', roomId: '!r0:example.org' }, 'org.example.notes');
+    const last = entryKey({ kind: 'room', roomId: `!r${rooms - 1}:example.org` }, 'org.example.notes');
+    expect(await contents(history, first)).toEqual([{ i: 0 }]);
+    expect(await contents(history, last)).toEqual([{ i: rooms - 1 }]);
+    const everything = await history.activity({ limit: rooms + 10, sources: ['initial'] });
+    expect(everything).toHaveLength(rooms);
   });
 });
 

@@ -304,14 +304,22 @@ export class HistoryStore {
       }
       const candidates = prepare(items, this.known);
       if (candidates.length === 0 && !fullEviction) return;
-      const job = {
-        account: this.account,
-        limits: this.limitsNow,
-        candidates,
-        fullEviction,
-        known: this.known,
-      };
-      if (await write(db, job)) this.notify();
+      // A big account's first sync brings tens of thousands of versions at once: they are written
+      // in slices, each its own short transaction with a pause between, so that the page stays
+      // responsive meanwhile (one transaction for 30,000 versions blocks it for seconds, #13).
+      let isChanged = false;
+      for (let start = 0; start === 0 || start < candidates.length; start += WRITE_SLICE) {
+        if (start > 0) await pause();
+        const job = {
+          account: this.account,
+          limits: this.limitsNow,
+          candidates: candidates.slice(start, start + WRITE_SLICE),
+          fullEviction: fullEviction && start === 0,
+          known: this.known,
+        };
+        if (await write(db, job)) isChanged = true;
+      }
+      if (isChanged) this.notify();
     } catch (error) {
       this.fail(error);
     }
@@ -338,6 +346,19 @@ export class HistoryStore {
     warn('is unavailable in this browser; versions are no longer recorded', error);
     this.notify();
   }
+}
+
+/**
+ * Versions per transaction when a flush has many: small enough that one slice's work is a short
+ * task (and reads its entries' bookkeeping one by one, `READ_ALL_ABOVE` in history-flush.ts).
+ */
+export const WRITE_SLICE = 200;
+
+/** Lets the page handle input and paint between two slices. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, 0);
+  });
 }
 
 class StalledError extends Error {

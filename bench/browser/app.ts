@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { api, type Homeserver } from '../../test-support/synapse.ts';
 import type { SeededAccount } from './seed.ts';
+import { uiSample, type UiSample } from './ui.ts';
 
 export type AppSample = {
   /** Sign-in click → first global entry row in the tree. */
@@ -31,6 +32,10 @@ export type AppSample = {
   monacoAtLive: string[];
   /** CDP `Runtime.getHeapUsage().usedSize` at "Live", after a forced GC. */
   heapUsedBytes: number;
+  /** Scrolling and filtering the tree once "Live" (ui.ts). */
+  ui: UiSample;
+  /** Heap after the scrolling and filtering, after a forced GC. */
+  heapAfterUiBytes: number;
 };
 
 export const CHROMIUM_ARGS = [
@@ -206,6 +211,9 @@ export async function appSample(browser: Browser, opts: AppRunOptions): Promise<
       liveLatenciesMs.push(((await seen.jsonValue()) as number) - accepted);
       await page.waitForTimeout(100);
     }
+    const ui = await uiSample(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heapAfterUi = await cdp.send('Runtime.getHeapUsage');
     // Leave the account as seeded: the live entries are deleted again (MSC3391 is on, main server).
     for (const type of types) {
       await api(
@@ -224,6 +232,8 @@ export async function appSample(browser: Browser, opts: AppRunOptions): Promise<
       monacoBeforeInteraction,
       monacoAtLive,
       heapUsedBytes: heap.usedSize,
+      ui,
+      heapAfterUiBytes: heapAfterUi.usedSize,
     };
   } finally {
     await context.close();

@@ -1,0 +1,113 @@
+/**
+ * The tree under load (issue #13's 10,000-room targets), measured in the page once the app is
+ * "Live": scrolling the expanded rooms group (frames per second, slow frames) and the filter
+ * (each keystroke → the tree showing that filter, painted). Times come from the page's own clock
+ * (`requestAnimationFrame` timestamps, `performance.now()` at the key's `keydown`).
+ */
+import type { Page } from '@playwright/test';
+
+export type UiSample = {
+  /** Rooms the expanded rooms group holds (its row's count). */
+  roomRows: number;
+  /** Frames painted per second while the tree scrolls by `SCROLL_PX_PER_FRAME` each frame. */
+  scrollFps: number;
+  /** 95th percentile of the time between two painted frames while scrolling. */
+  scrollP95FrameMs: number;
+  /** Frames that took longer than 50 ms (a visible hitch). */
+  scrollSlowFrames: number;
+  /** Per keystroke typed into "Filter": keydown → the tree shows the new filter, next frame painted. */
+  filterKeystrokeMs: number[];
+};
+
+const SCROLL_MS = 3_000;
+/** About three rows per frame: a brisk wheel scroll. */
+const SCROLL_PX_PER_FRAME = 90;
+/** Typed one key at a time, each waited for: a narrowing filter, then a widening one (backspaces). */
+const FILTER_TEXT = 'group-7';
+
+export async function uiSample(page: Page): Promise<UiSample> {
+  const tree = page.getByRole('tree', { name: 'Account data' });
+  const roomsRow = tree.locator('[role="treeitem"][aria-level="1"]').filter({ hasText: /^Rooms/ });
+  if ((await roomsRow.getAttribute('aria-expanded')) !== 'true') {
+    await roomsRow.click();
+    await roomsRow.press('ArrowRight');
+  }
+  await page.waitForFunction(
+    () => document.querySelectorAll('[role="tree"] [role="treeitem"][aria-level="2"]').length > 20,
+  );
+  const roomRows = Number(/([\d,]+) rooms?/.exec(await roomsRow.innerText())?.[1]?.replace(/,/g, '') ?? NaN);
+
+  const frames = await page.evaluate(
+    async ({ ms, step }) => {
+      const el = document.querySelector<HTMLElement>('[role="tree"]');
+      if (!el) throw new Error('no tree');
+      el.scrollTop = 0;
+      const stamps: number[] = [];
+      await new Promise<void>((resolve) => {
+        const frame = (t: number) => {
+          stamps.push(t);
+          if (t - (stamps[0] ?? t) >= ms) {
+            resolve();
+            return;
+          }
+          el.scrollTop += step;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) el.scrollTop = 0;
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+      el.scrollTop = 0;
+      return stamps;
+    },
+    { ms: SCROLL_MS, step: SCROLL_PX_PER_FRAME },
+  );
+  const deltas = frames.slice(1).map((t, i) => t - (frames[i] ?? t));
+  const span = (frames.at(-1) ?? 0) - (frames[0] ?? 0);
+  const sorted = [...deltas].sort((a, b) => a - b);
+
+  const filter = page.getByRole('searchbox', { name: 'Filter' });
+  await filter.click();
+  await page.evaluate(() => {
+    const w = window as unknown as { __keydownAt: number };
+    w.__keydownAt = 0;
+    document.addEventListener(
+      'keydown',
+      () => {
+        w.__keydownAt = performance.now();
+      },
+      true,
+    );
+  });
+  const filterKeystrokeMs: number[] = [];
+  const keys = [...FILTER_TEXT.split(''), ...FILTER_TEXT.split('').map(() => 'Backspace')];
+  let typed = '';
+  for (const key of keys) {
+    typed = key === 'Backspace' ? typed.slice(0, -1) : typed + key;
+    await page.keyboard.press(key);
+    const handle = await page.waitForFunction(
+      (expected) =>
+        new Promise<number | false>((resolve) => {
+          const aside = document.querySelector<HTMLElement>('[aria-label="Account data browser"]');
+          if (aside?.dataset.filter !== expected || aside.getAttribute('aria-busy') === 'true') {
+            resolve(false);
+            return;
+          }
+          // Shown: the frame that paints it is the next one.
+          requestAnimationFrame(() => {
+            resolve(performance.now() - (window as unknown as { __keydownAt: number }).__keydownAt);
+          });
+        }),
+      typed,
+      { polling: 'raf', timeout: 30_000 },
+    );
+    filterKeystrokeMs.push((await handle.jsonValue()) as number);
+    await page.waitForTimeout(150);
+  }
+  return {
+    roomRows,
+    scrollFps: span > 0 ? ((frames.length - 1) * 1000) / span : NaN,
+    scrollP95FrameMs: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? NaN,
+    scrollSlowFrames: deltas.filter((d) => d > 50).length,
+    filterKeystrokeMs,
+  };
+}

@@ -59,15 +59,25 @@ type BenchWindow = {
   __bench: {
     click: number | null;
     firstGlobal: number | null;
+    /** The rooms group first counted every room of the account (`__benchRooms`). */
+    allRoomsShown: number | null;
     live: number | null;
     watch: Map<string, number | null>;
   };
+  /** The account's room count, set before the probe runs. */
+  __benchRooms?: number;
 };
 
 /** Installed before any page script: records the sign-in click and the rows appearing. */
 function pageProbe(): void {
   const w = window as unknown as BenchWindow;
-  const state: BenchWindow['__bench'] = { click: null, firstGlobal: null, live: null, watch: new Map() };
+  const state: BenchWindow['__bench'] = {
+    click: null,
+    firstGlobal: null,
+    allRoomsShown: null,
+    live: null,
+    watch: new Map(),
+  };
   w.__bench = state;
   document.addEventListener(
     'click',
@@ -86,6 +96,12 @@ function pageProbe(): void {
       document.querySelector('[role="tree"] [role="treeitem"][aria-level="2"]')
     ) {
       state.firstGlobal = now;
+    }
+    if (state.allRoomsShown === null && w.__benchRooms !== undefined) {
+      for (const row of document.querySelectorAll('[role="tree"] [role="treeitem"][aria-level="1"]')) {
+        const m = /^Rooms\D*([\d,]+) rooms?/.exec(row.textContent);
+        if (m && Number(m[1]?.replace(/,/g, '')) >= w.__benchRooms) state.allRoomsShown = now;
+      }
     }
     if (state.live === null) {
       const status = document.querySelector('[role="status"][aria-label="Sync status"]');
@@ -123,7 +139,11 @@ function containsMonaco(dist: string, file: string): boolean {
   return sources.some((s) => s.includes('node_modules/monaco-editor/'));
 }
 
-async function waitFor(page: Page, what: 'firstGlobal' | 'live', timeoutMs: number): Promise<number> {
+async function waitFor(
+  page: Page,
+  what: 'firstGlobal' | 'allRoomsShown' | 'live',
+  timeoutMs: number,
+): Promise<number> {
   const handle = await page.waitForFunction((key) => (window as unknown as BenchWindow).__bench[key], what, {
     timeout: timeoutMs,
     polling: 50,
@@ -144,6 +164,55 @@ export type AppRunOptions = {
 
 const enc = encodeURIComponent;
 
+/** A password sign-in from the sign-in page; returns the page-clock time of the "Sign in" click. */
+async function signIn(page: Page, opts: Pick<AppRunOptions, 'hs' | 'account'>): Promise<number> {
+  await page.getByRole('textbox', { name: 'Homeserver' }).fill(opts.hs.baseUrl);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const form = page.getByRole('form', { name: 'Sign in with password' });
+  await form.getByLabel('Username').fill(opts.account.localpart);
+  await form.getByLabel('Password').fill(opts.account.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  // Off the tree: a row under the pointer would preload Monaco on hover (json-editor.tsx).
+  await page.mouse.move(0, 0);
+  return (await page.evaluate(() => (window as unknown as BenchWindow).__bench.click)) ?? NaN;
+}
+
+/** What an admin waits for (ADR 013): the admin API's snapshot first, sync's "Live" after. */
+export type AdminPathSample = {
+  /** Sign-in click → first global entry row. */
+  firstDataMs: number;
+  /** Sign-in click → the rooms group counts every room (the admin snapshot, before sync has them). */
+  allRoomsShownMs: number;
+  /** Sign-in click → "Live". */
+  liveMs: number;
+};
+
+/**
+ * One cold sign-in of an account that is a Synapse admin (the caller promotes it): the app
+ * preloads every room's account data from the admin API while sliding sync loads.
+ */
+export async function adminPathSample(
+  browser: Browser,
+  opts: Pick<AppRunOptions, 'baseUrl' | 'hs' | 'account'>,
+): Promise<AdminPathSample> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+  await page.addInitScript({ content: `window.__benchRooms = ${String(opts.account.rooms)};` });
+  await page.addInitScript(pageProbe);
+  const timeoutMs = 60_000 + opts.account.rooms * 60;
+  try {
+    await page.goto(opts.baseUrl, { waitUntil: 'networkidle' });
+    const click = await signIn(page, opts);
+    const firstGlobal = await waitFor(page, 'firstGlobal', timeoutMs);
+    const allRoomsShown = await waitFor(page, 'allRoomsShown', timeoutMs);
+    const live = await waitFor(page, 'live', timeoutMs);
+    return { firstDataMs: firstGlobal - click, allRoomsShownMs: allRoomsShown - click, liveMs: live - click };
+  } finally {
+    await context.close();
+  }
+}
+
 /** One cold sign-in in a fresh browser context (no storage, no cache). */
 export async function appSample(browser: Browser, opts: AppRunOptions): Promise<AppSample> {
   const context = await browser.newContext();
@@ -163,15 +232,7 @@ export async function appSample(browser: Browser, opts: AppRunOptions): Promise<
       containsMonaco(opts.dist, f),
     );
 
-    await page.getByRole('textbox', { name: 'Homeserver' }).fill(opts.hs.baseUrl);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    const form = page.getByRole('form', { name: 'Sign in with password' });
-    await form.getByLabel('Username').fill(opts.account.localpart);
-    await form.getByLabel('Password').fill(opts.account.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-    // Off the tree: a row under the pointer would preload Monaco on hover (json-editor.tsx).
-    await page.mouse.move(0, 0);
-    const click = (await page.evaluate(() => (window as unknown as BenchWindow).__bench.click)) ?? NaN;
+    const click = await signIn(page, opts);
     const firstGlobal = await waitFor(page, 'firstGlobal', timeoutMs);
     const live = await waitFor(page, 'live', timeoutMs);
     const roomsRowText =

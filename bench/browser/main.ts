@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { api, createUser, homeserver, type Homeserver, type TestUser } from '../../test-support/synapse.ts';
-import { appSample, launchBrowser, type AppSample } from './app.ts';
+import { adminPathSample, appSample, launchBrowser, type AdminPathSample, type AppSample } from './app.ts';
 import { jsSdkColdStart } from './js-sdk.ts';
 import { rawSample, type RawSample } from './raw.ts';
 import { passwordLogin, seededAccount, type SeededAccount } from './seed.ts';
@@ -183,6 +183,8 @@ export type SizeResult = {
   raw: RawSample[];
   app: AppSample[];
   jsSdkMs: number[];
+  /** Cold sign-ins of the same account while it is a Synapse admin (ADR 013's fast path). */
+  adminPath: AdminPathSample[];
   liveLatenciesMs: number[];
   rows: Row[];
 };
@@ -278,6 +280,20 @@ function rowsFor(rooms: number, m: Record<string, number>, monaco: string[], mon
       (m.filterP95Ms ?? NaN) <= TARGETS.filterKeystrokeMs10k,
     ),
   ];
+  rows.push(
+    row(
+      'app as admin: click → every room shown (admin API)',
+      fmtMs(m.adminAllRoomsShownMs ?? NaN),
+      `${fmtMs(m.appAllRoomsMs ?? NaN)} (app all rooms, not admin)`,
+      fmtRatio((m.adminAllRoomsShownMs ?? NaN) / (m.appAllRoomsMs ?? NaN)),
+    ),
+    row(
+      'app as admin: click → "Live" (sync caught up)',
+      fmtMs(m.adminLiveMs ?? NaN),
+      `${fmtMs(m.appAllRoomsMs ?? NaN)} (app all rooms, not admin)`,
+      fmtRatio((m.adminLiveMs ?? NaN) / (m.appAllRoomsMs ?? NaN)),
+    ),
+  );
   if (Number.isFinite(m.jsSdkMs))
     rows.push(
       row(
@@ -311,6 +327,28 @@ function printTable(rows: readonly Row[]): void {
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }
 
+/**
+ * Runs `fn` while the bench account is a Synapse admin (`PUT /_synapse/admin/v2/users/{u}`), and
+ * always makes it an ordinary user again afterwards: the other samples measure a normal account.
+ */
+async function asAdmin<T>(hs: Homeserver, admin: TestUser, account: SeededAccount, fn: () => Promise<T>) {
+  const path = `/_synapse/admin/v2/users/${encodeURIComponent(account.userId)}`;
+  const put = async (isAdmin: boolean) => {
+    const res = await fetch(`${hs.baseUrl}${path}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${admin.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ admin: isAdmin }),
+    });
+    if (!res.ok) throw new Error(`could not set admin=${String(isAdmin)}: HTTP ${res.status}`);
+  };
+  await put(true);
+  try {
+    return await fn();
+  } finally {
+    await put(false);
+  }
+}
+
 async function measureSize(
   hs: Homeserver,
   args: Args,
@@ -324,6 +362,7 @@ async function measureSize(
   const raw: RawSample[] = [];
   const app: AppSample[] = [];
   const jsSdkMs: number[] = [];
+  const adminPath: AdminPathSample[] = [];
   try {
     for (let run = 0; run < args.runs; run++) {
       log(`${rooms} rooms, run ${run + 1}/${args.runs}: raw`);
@@ -344,6 +383,10 @@ async function measureSize(
         log(`${rooms} rooms, run ${run + 1}/${args.runs}: matrix-js-sdk`);
         jsSdkMs.push(await jsSdkColdStart(hs, account));
       }
+      log(`${rooms} rooms, run ${run + 1}/${args.runs}: app as a Synapse admin (fast path)`);
+      adminPath.push(
+        await asAdmin(hs, admin, account, () => adminPathSample(browser, { baseUrl, hs, account })),
+      );
     }
   } finally {
     await api({ homeserver: hs, accessToken: writer.accessToken }, 'POST', '/v3/logout', {}).catch(
@@ -379,6 +422,9 @@ async function measureSize(
     ),
     filterMaxMs: Math.max(...app.flatMap((a) => a.ui.filterKeystrokeMs)),
     jsSdkMs: median(jsSdkMs),
+    adminFirstDataMs: median(adminPath.map((a) => a.firstDataMs)),
+    adminAllRoomsShownMs: median(adminPath.map((a) => a.allRoomsShownMs)),
+    adminLiveMs: median(adminPath.map((a) => a.liveMs)),
   };
   const monaco = [...new Set(app.flatMap((a) => a.monacoBeforeInteraction))];
   const monacoAtLive = [...new Set(app.flatMap((a) => a.monacoAtLive))];
@@ -390,6 +436,7 @@ async function measureSize(
     raw,
     app,
     jsSdkMs,
+    adminPath,
     liveLatenciesMs,
     rows: rowsFor(rooms, medians, monaco, monacoAtLive),
   };

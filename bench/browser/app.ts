@@ -18,6 +18,8 @@ export type AppSample = {
   firstDataMs: number;
   /** Sign-in click → status "Live" (every room loaded). */
   allRoomsMs: number;
+  /** The app's `/login` answered (resource timing) → status "Live": the app's sync path alone. */
+  afterLoginMs: number;
   /** The rooms group's row text at "Live" (shows the room count). */
   roomsRowText: string;
   /** Another client's PUT (its 200) → the new entry's row in the DOM, one per change. */
@@ -235,6 +237,12 @@ export async function appSample(browser: Browser, opts: AppRunOptions): Promise<
     const click = await signIn(page, opts);
     const firstGlobal = await waitFor(page, 'firstGlobal', timeoutMs);
     const live = await waitFor(page, 'live', timeoutMs);
+    const loginAnswered = await page.evaluate(
+      () =>
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+          (e) => e.name.includes('/_matrix/client/v3/login') && e.name.indexOf('?') === -1,
+        )?.responseEnd ?? NaN,
+    );
     const roomsRowText =
       (await page
         .locator('[role="tree"] [role="treeitem"][aria-level="1"]')
@@ -286,6 +294,7 @@ export async function appSample(browser: Browser, opts: AppRunOptions): Promise<
     return {
       firstDataMs: firstGlobal - click,
       allRoomsMs: live - click,
+      afterLoginMs: live - loginAnswered,
       roomsRowText: roomsRowText.trim(),
       liveLatenciesMs,
       jsBeforeInteraction,

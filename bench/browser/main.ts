@@ -235,6 +235,12 @@ function rowsFor(rooms: number, m: Record<string, number>, monaco: string[], mon
       verdict(allRatio <= TARGETS.allRoomsRatio),
     ),
     row(
+      'app: its /login answered → "Live" (sync path alone)',
+      fmtMs(m.appAfterLoginMs ?? NaN),
+      `${fmtMs(m.rawAllRoomsMs ?? NaN)} (raw all rooms)`,
+      fmtRatio((m.appAfterLoginMs ?? NaN) / (m.rawAllRoomsMs ?? NaN)),
+    ),
+    row(
       'app: live change p50 (after server 200)',
       fmtMs(m.liveP50Ms ?? NaN),
       '',
@@ -404,6 +410,7 @@ async function measureSize(
     adminAccountDataMs: median(raw.map((r) => r.adminAccountDataMs ?? NaN)),
     firstDataMs: median(app.map((a) => a.firstDataMs)),
     appAllRoomsMs: median(app.map((a) => a.allRoomsMs)),
+    appAfterLoginMs: median(app.map((a) => a.afterLoginMs)),
     liveP50Ms: percentile(liveLatenciesMs, 50),
     liveP95Ms: percentile(liveLatenciesMs, 95),
     jsBeforeInteractionBytes: median(app.map((a) => sum(a.jsBeforeInteraction))),

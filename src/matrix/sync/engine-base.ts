@@ -89,6 +89,11 @@ export abstract class SyncEngineBase implements AccountDataSync {
     return timeout + (this.baseOptions.requestTimeoutMarginMs ?? DEFAULT_REQUEST_TIMEOUT_MARGIN_MS);
   }
 
+  /** Told about every failed request the loop retries (after backing off), before the retry. */
+  protected requestFailed(_error: unknown): void {
+    // Nothing by default; the sliding-sync engine narrows a window that timed out.
+  }
+
   /** Current connection status; changes are also emitted as `status` events. */
   get status(): SyncStatus {
     return this.currentStatus;
@@ -204,6 +209,7 @@ export abstract class SyncEngineBase implements AccountDataSync {
         }
         failures++;
         this.reportError(error, decision.reason);
+        this.requestFailed(error);
         const delay =
           decision.delayMs ??
           backoffDelay(failures, {

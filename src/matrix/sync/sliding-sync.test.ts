@@ -82,6 +82,80 @@ describe('SlidingSyncEngine: covering every room', () => {
     h.engine.stop();
   });
 
+  it('gives a big loading request time in proportion to the rooms it adds (10 ms each beyond the margin)', async () => {
+    const h = setup({ pollTimeoutMs: 30_000 });
+    h.server.addRooms(roomIds(5000));
+    // The server needs 60 s for the request adding 5,000 rooms: more than the 30 s margin alone.
+    h.fake.fallback = async (req) => {
+      const ranges = (req.body as { lists?: { all?: { ranges?: [number, number][] } } }).lists?.all?.ranges;
+      if (req.path === SYNC_PATH && (ranges?.[0]?.[1] ?? 0) > 0 && req.query.timeout === '0') {
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
+      }
+      return req.path === SYNC_PATH ? h.server.handle(req) : matrixError(404, 'M_UNRECOGNIZED');
+    };
+    h.engine.start();
+    for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(10_000);
+
+    const ranges = h
+      .syncRequests()
+      .map((r) => (r.body as { lists: { all: { ranges: unknown } } }).lists.all.ranges);
+    expect(ranges.slice(0, 3)).toEqual([[[0, 0]], [[0, 5019]], [[0, 5019]]]);
+    const untilLive = h.statuses.slice(
+      0,
+      h.statuses.findIndex((s) => s.state === 'live'),
+    );
+    expect(untilLive.length).toBeGreaterThan(0);
+    expect(untilLive.some((s) => s.state === 'backing-off')).toBe(false);
+    expect(ofKind(h.events, 'initial-complete')).toEqual([{ kind: 'initial-complete', roomCount: 5000 }]);
+    h.engine.stop();
+  });
+
+  it('retries a loading request that timed out with half as many new rooms, and keeps that step', async () => {
+    const h = setup({ pollTimeoutMs: 30_000 });
+    h.server.addRooms(roomIds(5000));
+    // This server cannot answer more than 3,000 new rooms before the client gives up.
+    h.fake.fallback = async (req) => {
+      const ranges = (req.body as { lists?: { all?: { ranges?: [number, number][] } } }).lists?.all?.ranges;
+      const end = ranges?.[0]?.[1] ?? 0;
+      if (req.path === SYNC_PATH && req.query.timeout === '0' && end - loadedBefore(req) > 3000) {
+        // Still working when the client gives up (its abort ends the wait).
+        await new Promise((resolve) => {
+          const id = setTimeout(resolve, 600_000);
+          req.signal?.addEventListener('abort', () => {
+            clearTimeout(id);
+            resolve(undefined);
+          });
+        });
+        // The client gave up: this reply is never sent (the fake would otherwise count it as sent).
+        if (req.signal?.aborted) return 'hang';
+      }
+      return req.path === SYNC_PATH ? h.server.handle(req) : matrixError(404, 'M_UNRECOGNIZED');
+    };
+    let answeredUpTo = -1;
+    const loadedBefore = (req: { query: Record<string, string | undefined> }) =>
+      req.query.pos ? answeredUpTo + 1 : 0;
+    h.engine.subscribe((batch) => {
+      for (const e of batch)
+        if (e.kind === 'status' && e.status.state === 'loading') answeredUpTo = e.status.roomsLoaded - 1;
+    });
+    h.engine.start();
+    for (let i = 0; i < 40; i++) await vi.advanceTimersByTimeAsync(10_000);
+
+    const ranges = h
+      .syncRequests()
+      .map((r) => (r.body as { lists: { all: { ranges: unknown } } }).lists.all.ranges);
+    // [0,5019] timed out (after 30 s + 5,019 × 10 ms); then 2,509 rooms more, then the rest.
+    expect(ranges.slice(0, 4)).toEqual([[[0, 0]], [[0, 5019]], [[0, 2509]], [[0, 5019]]]);
+    const untilLive = h.statuses.slice(
+      0,
+      h.statuses.findIndex((s) => s.state === 'live'),
+    );
+    expect(untilLive.filter((s) => s.state === 'backing-off')).toHaveLength(1);
+    expect(ofKind(h.events, 'initial-complete')).toEqual([{ kind: 'initial-complete', roomCount: 5000 }]);
+    expect(new Set(ofKind(h.events, 'room-snapshot').map((e) => e.roomId)).size).toBe(5000);
+    h.engine.stop();
+  });
+
   it('learns count with [[0,0]], widens in steps with timeout=0, then long-polls', async () => {
     const h = setup({ windowStep: 500, windowHeadroom: 20, pollTimeoutMs: 30_000 });
     h.server.addRooms(roomIds(1200));

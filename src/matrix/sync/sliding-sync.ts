@@ -51,7 +51,7 @@
  * `changed`/`deleted` idempotently (see `integration/sync.test.ts`, "a write racing a sync computation").
  */
 import { SLIDING_SYNC_PATH } from '../endpoints.ts';
-import { MatrixResponseError } from '../errors.ts';
+import { MatrixNetworkError, MatrixResponseError } from '../errors.ts';
 import { isRecord } from '../json.ts';
 import type { RoomInfo, SyncEvent } from '../types.ts';
 import {
@@ -96,6 +96,15 @@ export const SLIDING_REQUIRED_STATE: readonly (readonly [string, string])[] = [
 ];
 
 type RoomState = { fields: RoomNameInputs & { isDm?: boolean }; info: RoomInfo };
+
+/**
+ * Client-side time allowed per room a loading request adds, on top of the usual margin: the server
+ * works on every new room's account data before it answers (measured ≈ 2–3 ms per room on Synapse
+ * 1.160 on a 2-core machine, docs/decisions/014-window-schedule.md). 10,000 rooms → 30 s + 100 s.
+ */
+export const LOADING_MS_PER_ROOM = 10;
+/** The smallest window a timed-out loading request is narrowed to. */
+export const MIN_WINDOW_AFTER_TIMEOUT = 100;
 type InFlight = { pos: string | undefined; windowEnd: number };
 
 /** Sliding-sync implementation of `AccountDataSync`; see the file overview for the phases. */
@@ -121,6 +130,11 @@ export class SlidingSyncEngine extends SyncEngineBase {
    */
   private isDeviceListTracked = false;
   private inFlight: InFlight = { pos: undefined, windowEnd: 0 };
+  /**
+   * Set when a loading request timed out: later windows grow by at most this many rooms (half of
+   * what timed out), so a slow server still gets every room, in more, smaller requests.
+   */
+  private stepAfterTimeout: number | undefined;
 
   constructor(client: SyncTransport, options: SlidingSyncOptions = {}) {
     super(client, options);
@@ -175,13 +189,34 @@ export class SlidingSyncEngine extends SyncEngineBase {
       query: { pos: this.currentPos, timeout },
       body: this.buildBody(this.windowEnd, this.isDeviceListTracked),
       signal,
-      timeoutMs: this.requestTimeoutMs(timeout),
+      timeoutMs: this.requestTimeoutMs(timeout) + this.loadingAllowanceMs(timeout),
       maxRateLimitRetries: 0,
     });
   }
 
   protected override hasPosition(): boolean {
     return this.currentPos !== undefined;
+  }
+
+  /** Extra client-side time for a request that adds rooms: the server answers after all of them. */
+  private loadingAllowanceMs(timeout: number): number {
+    if (timeout !== 0 || this.isLastReplyCovering) return 0;
+    const adding = Math.max(0, Math.min(this.windowEnd + 1, this.count ?? 1) - this.covered.size);
+    return adding * LOADING_MS_PER_ROOM;
+  }
+
+  /**
+   * A loading request that timed out asked for too much at once for this server: retry with half
+   * as many new rooms (at least {@link MIN_WINDOW_AFTER_TIMEOUT}), and keep that step afterwards.
+   */
+  protected override requestFailed(error: unknown): void {
+    if (!(error instanceof MatrixNetworkError) || !error.isTimeout || this.isLastReplyCovering) return;
+    const loaded = this.covered.size;
+    const asked = this.inFlight.windowEnd + 1 - loaded;
+    if (asked <= MIN_WINDOW_AFTER_TIMEOUT) return;
+    const step = Math.max(MIN_WINDOW_AFTER_TIMEOUT, Math.floor(asked / 2));
+    this.stepAfterTimeout = step;
+    this.windowEnd = Math.max(0, loaded - 1) + step;
   }
 
   protected override resetPosition(): boolean {
@@ -312,7 +347,7 @@ export class SlidingSyncEngine extends SyncEngineBase {
   }
 
   private step(): number {
-    return Math.max(1, this.options.windowStep ?? Number.POSITIVE_INFINITY);
+    return Math.max(1, Math.min(this.options.windowStep ?? Infinity, this.stepAfterTimeout ?? Infinity));
   }
 
   /** Merges one room's fields (missing + not `initial` = unchanged, docs/protocol.md §4.2). */

@@ -73,7 +73,11 @@ export function accountDataFilter(includeRoomNames: boolean): Record<string, unk
 
 type RoomState = { fields: RoomNameInputs; info: RoomInfo };
 
+/** Extra client-side time for the first `/v3/sync`, which carries every joined room (issue #13). */
+export const INITIAL_SYNC_ALLOWANCE_MS = 270_000;
+
 /** `/v3/sync` implementation of `AccountDataSync`. */
+
 export class V3SyncEngine extends SyncEngineBase {
   private readonly options: V3SyncOptions;
   private readonly filterJson: string;
@@ -110,7 +114,8 @@ export class V3SyncEngine extends SyncEngineBase {
     return this.client.request('GET', V3_SYNC_PATH, {
       query: { filter: this.filterJson, timeout, since: this.since, set_presence: 'offline' },
       signal,
-      timeoutMs: this.requestTimeoutMs(timeout),
+      // A first sync answers with every joined room: on a big account the server needs minutes.
+      timeoutMs: this.requestTimeoutMs(timeout) + (this.since === undefined ? INITIAL_SYNC_ALLOWANCE_MS : 0),
       maxRateLimitRetries: 0,
     });
   }

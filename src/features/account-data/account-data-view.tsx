@@ -38,6 +38,10 @@ import { deletedTitle, deletionModel, otherClientsSentence } from './deletion-te
 import { useShowDeleted } from './show-deleted.ts';
 import { M_TAG } from '../../matrix/known-types.ts';
 import type { WriteObserver } from './write-events.ts';
+import { ValidationPane } from './support/validation-pane.tsx';
+import { ReportPane } from './support/report-pane.tsx';
+import { TransferPane } from './support/transfer-pane.tsx';
+import type { SupportPaneProps } from './support/support-pane-props.ts';
 
 export type AccountDataViewProps = {
   client: MatrixClient;
@@ -63,6 +67,13 @@ export type AccountDataViewProps = {
    */
   readOnly?: { title: string; reason: string } | undefined;
 };
+
+/** The support tools (issue #14): view, button label, tooltip. */
+const SUPPORT_VIEWS = [
+  ['validation', 'Validation', 'Every well-known entry checked against its schema'],
+  ['report', 'Diagnostic report', 'A redacted report of this account, ready to paste into a ticket'],
+  ['transfer', 'Export / import', 'Export all account data as JSON, or import a file entry by entry'],
+] as const;
 
 /** Room `m.tag`, which Synapse builds from the tags table (docs/protocol.md §2). */
 const isRoomTag = (row: { scope: AccountDataScope; entry: { type: string } }) =>
@@ -294,6 +305,21 @@ function Inspector({
     if (scope.kind === 'device') rememberDeviceType(type);
   };
 
+  const supportProps: SupportPaneProps = {
+    client,
+    global,
+    rooms,
+    devices,
+    deviceData,
+    deviceSupport,
+    pending,
+    onWrite,
+    readOnly,
+    onOpenEntry: (ref) => {
+      actions.deepLinkOpened({ view: 'entry', ref, tab: 'content' });
+    },
+  };
+
   return (
     <div className="inspector">
       <aside
@@ -350,6 +376,22 @@ function Inspector({
             Activity
           </button>
         </div>
+        <div className="inspector__toolbar" role="group" aria-label="Support tools">
+          {SUPPORT_VIEWS.map(([view, label, title]) => (
+            <button
+              key={view}
+              type="button"
+              className="button button--tertiary"
+              onClick={() => {
+                actions.supportViewOpened(view);
+              }}
+              aria-pressed={mainView === view}
+              title={title}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
         <div className="inspector__toggles">
           <input
             id={showDeletedId}
@@ -383,6 +425,12 @@ function Inspector({
         <ErrorBoundary area="The entry pane" resetKey={`${mainView}:${openId ?? ''}`}>
           {mainView === 'activity' ? (
             <ActivityPane userId={userId} rooms={rooms} />
+          ) : mainView === 'validation' ? (
+            <ValidationPane {...supportProps} />
+          ) : mainView === 'report' ? (
+            <ReportPane {...supportProps} />
+          ) : mainView === 'transfer' ? (
+            <TransferPane {...supportProps} />
           ) : mainView === 'key-backup' && keyBackupPanel !== undefined ? (
             keyBackupPanel
           ) : (

@@ -28,8 +28,11 @@ export type InspectorState = {
   /** Unsaved drafts, by entry key. Loaded from IndexedDB at start, kept in step with it. */
   drafts: Readonly<Record<EntryKey, Draft>>;
   isNewEntryOpen: boolean;
-  /** The main area: the detail pane (entry, room, device, Overview), the Activity view or the key-backup panel. */
-  mainView: 'detail' | 'activity' | 'key-backup';
+  /**
+   * The main area: the detail pane (entry, room, device, Overview), the Activity view, the
+   * key-backup panel, or a support tool (issue #14: validation, diagnostic report, export / import).
+   */
+  mainView: 'detail' | 'activity' | 'key-backup' | 'validation' | 'report' | 'transfer';
   /** The open entry's tab. */
   entryTab: 'content' | 'history';
   /** History tab: the version on the right of the diff (newest when undefined). */
@@ -58,6 +61,8 @@ export type InspectorState = {
     /** The key-backup preference panel, which the app supplies (issue #9). */
     keyBackupOpened: () => void;
     activityFilterChanged: (filter: ActivityFilter) => void;
+    /** A support tool in the main area (issue #14). */
+    supportViewOpened: (view: 'validation' | 'report' | 'transfer') => void;
     /** Opens what a deep link names (or the Overview for none); see `deep-link.ts`. */
     deepLinkOpened: (link: DeepLink | null) => void;
   };
@@ -180,6 +185,9 @@ export function createInspectorStore(link: DeepLink | null = null) {
       },
       activityFilterChanged: (activityFilter) => {
         set({ activityFilter });
+      },
+      supportViewOpened: (mainView) => {
+        set({ mainView });
       },
       deepLinkOpened: (next) => {
         set((s) => stateOf(next, s.expanded));

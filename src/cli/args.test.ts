@@ -14,8 +14,27 @@ describe('parseCliArgs', () => {
       isCompact: false,
       isInitialIncluded: false,
       deviceTypes: [],
+      isSecretsIncluded: false,
+      isJson: false,
       isVerbose: false,
     });
+  });
+
+  it('parses --include-secrets (dump, watch) and report --json (issue #14)', () => {
+    expect(parseCliArgs(['dump', '-s', 'x', '-t', 't', '--include-secrets'])).toMatchObject({
+      command: 'dump',
+      isSecretsIncluded: true,
+    });
+    expect(parseCliArgs(['watch', '-s', 'x', '-t', 't', '--include-secrets'])).toMatchObject({
+      isSecretsIncluded: true,
+    });
+    expect(parseCliArgs(['report', '-s', 'x', '-t', 't', '--json'])).toMatchObject({
+      command: 'report',
+      isJson: true,
+      isSecretsIncluded: false,
+    });
+    expect(HELP).toMatch(/--include-secrets/);
+    expect(HELP).toMatch(/report {2}Print a diagnostic report/);
   });
 
   it('parses watch with a token, short flags and options', () => {
@@ -68,6 +87,8 @@ describe('parseCliArgs', () => {
     [['dump', '-s', 'x', '-t', 't', '--sync', 'v2'], /--sync must be/],
     [['dump', '-s', 'x', '-t', 't', '--bogus'], /bogus/],
     [['watch', '-s', 'x', '-t', 't', '--device-type', 'a'], /dump only/],
+    [['report', '-s', 'x', '-t', 't', '--include-secrets'], /never contains secrets/],
+    [['dump', '-s', 'x', '-t', 't', '--json'], /report only/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);

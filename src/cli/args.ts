@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_REDIRECT_TIMEOUT_MS } from './loopback.ts';
 import { DEVICE_DATA_UNSUPPORTED, PER_DEVICE_CATALOGUE } from '../matrix/per-device.ts';
+import { REDACTED_CONTENT } from '../matrix/redaction.ts';
 
 /** A command-line mistake: printed with a hint to `--help`, exit code 2. */
 export class UsageError extends Error {
@@ -11,7 +12,7 @@ export class UsageError extends Error {
 }
 
 /** Sub-commands. */
-export type CliCommand = 'dump' | 'watch';
+export type CliCommand = 'dump' | 'watch' | 'report';
 
 /** Where a browser sign-in comes back to: the loopback listener (`loopback.ts`). */
 export type CliRedirect = {
@@ -47,6 +48,13 @@ export type CliArgs =
       isInitialIncluded: boolean;
       /** `dump`: per-device (MSC4331) types to read for every device. */
       deviceTypes: string[];
+      /**
+       * `dump`/`watch`: print the contents of secret entries (encryption secrets and their metadata,
+       * docs/protocol.md §8) instead of the redaction marker.
+       */
+      isSecretsIncluded: boolean;
+      /** `report`: the JSON document instead of the Markdown. */
+      isJson: boolean;
       /** Sync status on stderr. */
       isVerbose: boolean;
     };
@@ -62,6 +70,7 @@ export const HELP = `Account Data Inspector CLI
 Usage:
   npm run cli -- dump  --homeserver <hs> <sign-in> [options]
   npm run cli -- watch --homeserver <hs> <sign-in> [options]
+  npm run cli -- report --homeserver <hs> <sign-in> [--json]
 
 Sign-in, one of:
   --user <user> --password <pw>   password login
@@ -92,6 +101,17 @@ Commands:
             {"event":"device-list-changed"}   (your own devices signed in or out)
           With --initial, first one line per scope:
             {"event":"snapshot","scope":"global",…,"data":{type: content},"deleted":[type]}
+  report  Print a diagnostic report to paste into a support ticket (Markdown; --json
+          for the JSON document): server and its versions, Synapse version when
+          readable, sync transport, capabilities (MSC3391, MSC4331, OAuth 2.0), devices
+          and their clients, the largest entries (types and sizes only), orphans, the
+          key-backup state, and every well-known entry checked against its schema.
+          Never contains secret contents or tokens; no --include-secrets.
+
+Secrets: dump and watch print the content of secret entries (secret storage keys,
+cross-signing and backup keys, ...: m.secret_storage.*, m.cross_signing.*,
+m.megolm_backup.v1, ...) as "${REDACTED_CONTENT}" unless
+--include-secrets is given; stderr says how many were redacted.
 
 Options:
   -s, --homeserver <hs>     Homeserver URL, server name (example.org) or user ID
@@ -120,6 +140,9 @@ Options:
                             device (repeatable).
       --compact             dump: print on one line.
       --initial             watch: also print the initial snapshots.
+      --include-secrets     dump, watch: print secret entries' contents (encryption
+                            secrets: keep the output safe). Default: redacted.
+      --json                report: print the JSON document instead of Markdown.
   -v, --verbose             Print sync status changes to stderr.
   -h, --help                Show this help.
 
@@ -154,6 +177,8 @@ export function parseCliArgs(
         'device-type': { type: 'string', multiple: true },
         compact: { type: 'boolean' },
         initial: { type: 'boolean' },
+        'include-secrets': { type: 'boolean' },
+        json: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -163,10 +188,11 @@ export function parseCliArgs(
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
-  if (positionals.length === 0) throw new UsageError('Missing command: dump or watch.');
+  if (positionals.length === 0) throw new UsageError('Missing command: dump, watch or report.');
   if (positionals.length > 1) throw new UsageError(`Unexpected argument: ${positionals[1] ?? ''}`);
   const command = positionals[0];
-  if (command !== 'dump' && command !== 'watch') throw new UsageError(`Unknown command "${command ?? ''}".`);
+  if (command !== 'dump' && command !== 'watch' && command !== 'report')
+    throw new UsageError(`Unknown command "${command ?? ''}".`);
 
   const sync = values.sync ?? 'auto';
   if (sync !== 'auto' && sync !== 'sliding' && sync !== 'v3') {
@@ -213,9 +239,15 @@ export function parseCliArgs(
     else throw new UsageError('Missing --homeserver (a URL, server name or user ID).');
   }
 
-  if (command === 'watch' && values['device-type'] !== undefined) {
+  if (command !== 'dump' && values['device-type'] !== undefined) {
     throw new UsageError('--device-type applies to dump only.');
   }
+  if (command === 'report' && values['include-secrets']) {
+    throw new UsageError(
+      'A report never contains secrets: --include-secrets applies to dump and watch only.',
+    );
+  }
+  if (command !== 'report' && values.json) throw new UsageError('--json applies to report only.');
   return {
     kind: 'run',
     command,
@@ -225,11 +257,13 @@ export function parseCliArgs(
     isCompact: values.compact ?? false,
     isInitialIncluded: values.initial ?? false,
     deviceTypes: values['device-type'] ?? [],
+    isSecretsIncluded: values['include-secrets'] ?? false,
+    isJson: values.json ?? false,
     isVerbose: values.verbose ?? false,
   };
 }
 
-const COMMANDS: ReadonlySet<string> = new Set<CliCommand>(['dump', 'watch']);
+const COMMANDS: ReadonlySet<string> = new Set<CliCommand>(['dump', 'watch', 'report']);
 
 /**
  * `--sso` takes an optional identity provider: `--sso`, `--sso <idp>`, `--sso=<idp>`. parseArgs has

@@ -13,6 +13,7 @@ import {
 } from '../matrix/account-data-fold.ts';
 import type { KeyBackupVersion } from '../matrix/api/key-backup.ts';
 import { findOrphans } from '../matrix/per-device.ts';
+import { redactContent, REDACTED_CONTENT } from '../matrix/redaction.ts';
 import {
   BACKUP_DISABLED_TYPE,
   KEY_BACKUP_TYPE,
@@ -22,12 +23,16 @@ import {
   type ServerBackup,
 } from '../matrix/key-backup-preference.ts';
 
+/** A content as printed: the content, or {@link REDACTED_CONTENT} for a secret entry. */
+export type PrintedContent = JsonObject | typeof REDACTED_CONTENT;
+
 /** The `dump` document. Keys are sorted so dumps diff cleanly. */
 export type DumpDocument = {
-  global: Record<string, JsonObject>;
-  rooms: Record<string, Record<string, JsonObject>>;
+  /** Secret entries' contents are {@link REDACTED_CONTENT} unless `--include-secrets`. */
+  global: Record<string, PrintedContent>;
+  rooms: Record<string, Record<string, PrintedContent>>;
   /** deviceId → type → content (MSC4331); `{}` per device when nothing was read. */
-  devices: Record<string, Record<string, JsonObject>>;
+  devices: Record<string, Record<string, PrintedContent>>;
   /**
    * Live per-device entries of global account data (`io.element.matrix_client_information.<id>`, …)
    * whose device is not in `GET /devices` (`src/matrix/per-device.ts` findOrphans), sorted.
@@ -40,6 +45,8 @@ export type DumpDocument = {
     user_id: string;
     sync: SyncEngineKind;
     room_names: Record<string, string>;
+    /** How many secret entries' contents were replaced by the redaction marker. */
+    redacted: number;
   };
   /** Caveats about completeness (unsupported features, left rooms…). */
   notes: string[];
@@ -117,33 +124,68 @@ export function buildDumpDocument(args: {
   collector: AccountDataCollector;
   devices: Record<string, Record<string, JsonObject>>;
   keyBackup?: KeyBackupSummary;
-  meta: Omit<DumpDocument['meta'], 'room_names'>;
+  meta: Omit<DumpDocument['meta'], 'room_names' | 'redacted'>;
   notes: string[];
+  /** `--include-secrets`: print secret entries' contents. Default false (redacted). */
+  isSecretsIncluded?: boolean;
 }): DumpDocument {
+  const redactor = new Redactor(args.isSecretsIncluded ?? false);
   const { state } = args.collector;
-  const rooms: Record<string, Record<string, JsonObject>> = {};
+  const rooms: Record<string, Record<string, PrintedContent>> = {};
   const roomNames: Record<string, string> = {};
   for (const roomId of [...state.rooms.byId.keys()].sort()) {
     const room = state.rooms.byId.get(roomId);
-    rooms[roomId] = liveContents(room?.data);
+    rooms[roomId] = redactor.scope(liveContents(room?.data));
     roomNames[roomId] = room?.info.name ?? '';
   }
-  const devices: Record<string, Record<string, JsonObject>> = {};
+  const devices: Record<string, Record<string, PrintedContent>> = {};
   const deviceIds = new Set([...state.devices.keys(), ...Object.keys(args.devices)]);
   for (const deviceId of [...deviceIds].sort()) {
     const merged = { ...liveContents(state.devices.get(deviceId)), ...args.devices[deviceId] };
-    devices[deviceId] = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1)));
+    devices[deviceId] = redactor.scope(
+      Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1))),
+    );
   }
   const global = liveContents(state.global);
   return {
-    global,
+    global: redactor.scope(global),
     rooms,
     devices,
     orphans: findOrphans(Object.keys(global), Object.keys(args.devices)),
     ...(args.keyBackup ? { key_backup: args.keyBackup } : {}),
-    meta: { ...args.meta, room_names: roomNames },
+    meta: { ...args.meta, room_names: roomNames, redacted: redactor.count },
     notes: args.notes,
   };
+}
+
+/**
+ * Redacts secret entries' contents (`src/matrix/redaction.ts`, the one rule for every output) and
+ * counts them, for the stderr note of `dump` and `watch`.
+ */
+export class Redactor {
+  /** Secret contents replaced so far. */
+  count = 0;
+
+  constructor(readonly isSecretsIncluded: boolean) {}
+
+  content(type: string, content: JsonObject): PrintedContent {
+    const out = redactContent(type, content, this.isSecretsIncluded);
+    if (out === REDACTED_CONTENT) this.count++;
+    return out ?? content;
+  }
+
+  scope(data: Readonly<Record<string, JsonObject>>): Record<string, PrintedContent> {
+    const out: Record<string, PrintedContent> = {};
+    for (const [type, content] of Object.entries(data)) out[type] = this.content(type, content);
+    return out;
+  }
+}
+
+/** The stderr line after a command redacted `count` secret contents (none: no line). */
+export function redactionNote(count: number): string {
+  if (count === 0) return '';
+  const what = count === 1 ? '1 secret entry was' : `${count} secret entries were`;
+  return `${what} redacted (encryption secrets and their metadata); --include-secrets prints them.\n`;
 }
 
 /**
@@ -153,6 +195,7 @@ export function buildDumpDocument(args: {
 export function watchRecord(
   event: SyncEvent,
   state: { isInitialComplete: boolean; isInitialIncluded: boolean },
+  redactor: Redactor = new Redactor(false),
 ): Record<string, unknown> | null {
   switch (event.kind) {
     case 'changed':
@@ -164,13 +207,18 @@ export function watchRecord(
             ? { scope: 'room', room_id: event.scope.roomId }
             : { scope: 'device', device_id: event.scope.deviceId };
       return event.kind === 'changed'
-        ? { event: 'changed', ...scope, type: event.type, content: event.content }
+        ? {
+            event: 'changed',
+            ...scope,
+            type: event.type,
+            content: redactor.content(event.type, event.content),
+          }
         : { event: 'deleted', ...scope, type: event.type };
     }
     // `deleted`: types whose content is `{}` (a server without MSC3391 keeps them; docs/protocol.md §3).
     case 'global-snapshot':
       return state.isInitialIncluded
-        ? { event: 'snapshot', scope: 'global', data: event.data, deleted: event.deleted }
+        ? { event: 'snapshot', scope: 'global', data: redactor.scope(event.data), deleted: event.deleted }
         : null;
     case 'room-snapshot':
       return state.isInitialIncluded
@@ -178,7 +226,7 @@ export function watchRecord(
             event: 'snapshot',
             scope: 'room',
             room_id: event.roomId,
-            data: event.data,
+            data: redactor.scope(event.data),
             deleted: event.deleted,
           }
         : null;

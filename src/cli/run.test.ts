@@ -4,6 +4,7 @@ import { DEFAULT_LOOPBACK_CLIENT_URI } from '../matrix/oauth.ts';
 import { FakeSlidingServer } from '../matrix/testing/fake-sliding-server.ts';
 import { ScriptedFetch, json, matrixError } from '../matrix/testing/scripted-fetch.ts';
 import { browserGet } from '../test/node/fake-browser.ts';
+import { REDACTED_CONTENT } from '../matrix/redaction.ts';
 import { AccountDataCollector, buildDumpDocument, watchRecord, type DumpDocument } from './output.ts';
 import { runCli, type CliIo } from './run.ts';
 
@@ -96,6 +97,7 @@ describe('runCli dump', () => {
       user_id: '@alice:localhost',
       sync: 'sliding',
       room_names: { '!a:localhost': 'Room !a:localhost', '!b:localhost': 'Room !b:localhost' },
+      redacted: 0,
     });
     expect(doc.notes.join(' ')).toMatch(/MSC4331/);
     expect(t.stdout()).not.toContain(TOKEN);
@@ -276,6 +278,107 @@ describe('runCli watch', () => {
   });
 });
 
+describe('runCli: secret contents are redacted unless --include-secrets (issue #14)', () => {
+  const SECRET_MARKER = 'secret-marker-4d1f';
+  const seedSecrets = (server: FakeSlidingServer) => {
+    server.setGlobal('m.secret_storage.key.abc', {
+      algorithm: 'm.secret_storage.v1.aes-hmac-sha2',
+      iv: SECRET_MARKER,
+    });
+    server.setGlobal('m.megolm_backup.v1', { encrypted: { abc: { ciphertext: SECRET_MARKER } } });
+    server.setGlobal('m.direct', { '@bob:localhost': ['!a:localhost'] });
+  };
+
+  it('dump: secret entries are the marker, named and counted on stderr; other entries unchanged', async () => {
+    const { fake, server } = homeserver();
+    seedSecrets(server);
+    const t = io();
+    const code = await runCli(['dump', '-s', BASE, '-u', 'alice', '-p', PASSWORD], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    expect(code).toBe(0);
+    expect(t.stdout()).not.toContain(SECRET_MARKER);
+    const doc = JSON.parse(t.stdout()) as DumpDocument;
+    expect(doc.global).toEqual({
+      'm.direct': { '@bob:localhost': ['!a:localhost'] },
+      'm.megolm_backup.v1': REDACTED_CONTENT,
+      'm.secret_storage.key.abc': REDACTED_CONTENT,
+    });
+    expect(doc.meta.redacted).toBe(2);
+    expect(t.stderr()).toContain(
+      '2 secret entries were redacted (encryption secrets and their metadata); --include-secrets prints them.\n',
+    );
+  });
+
+  it('dump --include-secrets: the contents as stored, no note', async () => {
+    const { fake, server } = homeserver();
+    seedSecrets(server);
+    const t = io();
+    const code = await runCli(
+      ['dump', '-s', BASE, '-u', 'alice', '-p', PASSWORD, '--include-secrets'],
+      t.cliIo,
+      { fetch: fake.fetch },
+    );
+    expect(code).toBe(0);
+    const doc = JSON.parse(t.stdout()) as DumpDocument;
+    expect(doc.global['m.megolm_backup.v1']).toEqual({ encrypted: { abc: { ciphertext: SECRET_MARKER } } });
+    expect(doc.meta.redacted).toBe(0);
+    expect(t.stderr()).not.toContain('redacted');
+  });
+
+  it('watch: a changed secret entry and the --initial snapshot are redacted; the count on exit', async () => {
+    const { fake, server } = homeserver();
+    seedSecrets(server);
+    const t = io();
+    const done = runCli(['watch', '-s', BASE, '-u', 'alice', '-p', PASSWORD, '--initial'], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    await until(
+      () => fake.requestsTo('/_matrix/client/unstable/org.matrix.simplified_msc3575/sync').length >= 2,
+    );
+    server.setGlobal('m.cross_signing.master', { encrypted: { abc: { mac: SECRET_MARKER } } });
+    await until(() => t.stdout().includes('m.cross_signing.master'));
+    t.interrupt();
+    expect(await done).toBe(0);
+    expect(t.stdout()).not.toContain(SECRET_MARKER);
+    const lines = t
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.event === 'snapshot' && l.scope === 'global')?.data).toMatchObject({
+      'm.secret_storage.key.abc': REDACTED_CONTENT,
+      'm.megolm_backup.v1': REDACTED_CONTENT,
+      'm.direct': { '@bob:localhost': ['!a:localhost'] },
+    });
+    expect(lines.at(-1)).toEqual({
+      event: 'changed',
+      scope: 'global',
+      type: 'm.cross_signing.master',
+      content: REDACTED_CONTENT,
+    });
+    expect(t.stderr()).toContain('--include-secrets prints them');
+    expect(t.stderr()).toContain('3 secret entries were redacted');
+  });
+
+  it('watch --include-secrets: the content as stored', async () => {
+    const { fake, server } = homeserver();
+    const t = io();
+    const done = runCli(['watch', '-s', BASE, '-u', 'alice', '-p', PASSWORD, '--include-secrets'], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    await until(
+      () => fake.requestsTo('/_matrix/client/unstable/org.matrix.simplified_msc3575/sync').length >= 2,
+    );
+    server.setGlobal('m.megolm_backup.v1', { encrypted: { abc: { ciphertext: SECRET_MARKER } } });
+    await until(() => t.stdout().includes('m.megolm_backup.v1'));
+    t.interrupt();
+    expect(await done).toBe(0);
+    expect(t.stdout()).toContain(SECRET_MARKER);
+    expect(t.stderr()).toBe('');
+  });
+});
+
 describe('output shaping', () => {
   it('folds snapshots and deltas into a sorted dump document', () => {
     const c = new AccountDataCollector();
@@ -300,7 +403,7 @@ describe('output shaping', () => {
         rooms: { '!z:x': { t: { v: 1 } } },
         devices: { D1: {}, D2: { 'a.t': { a: 1 }, 'z.t': { z: 1 } } },
         orphans: [],
-        meta: { homeserver: 'h', user_id: 'u', sync: 'v3', room_names: { '!z:x': 'Z' } },
+        meta: { homeserver: 'h', user_id: 'u', sync: 'v3', room_names: { '!z:x': 'Z' }, redacted: 0 },
         notes: [],
       }),
     );

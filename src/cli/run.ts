@@ -43,6 +43,8 @@ import {
   AccountDataCollector,
   buildDumpDocument,
   keyBackupSummary,
+  Redactor,
+  redactionNote,
   signInPrompt,
   WatchDeduper,
   watchRecord,
@@ -91,7 +93,16 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     if (args.isVerbose) io.stderr(`[cli] homeserver ${discovered.baseUrl} (${discovered.source})\n`);
     const session = await signIn(discovered.baseUrl, args.auth, io, fetchOption);
     client = new MatrixClient(session, fetchOption);
-    return args.command === 'dump' ? await dump(client, args, io) : await watch(client, args, io);
+    switch (args.command) {
+      case 'dump':
+        return await dump(client, args, io);
+      case 'watch':
+        return await watch(client, args, io);
+      case 'report':
+        return await report(client, args, io);
+      default:
+        return args.command satisfies never;
+    }
   } catch (error) {
     io.stderr(`error: ${describeError(error)}\n`);
     return 1;
@@ -339,8 +350,10 @@ async function dump(client: MatrixClient, args: RunArgs, io: CliIo): Promise<num
     keyBackup: keyBackupSummary(collector, backup),
     meta: { homeserver: client.session.baseUrl, user_id: client.userId, sync: kind },
     notes,
+    isSecretsIncluded: args.isSecretsIncluded,
   });
   io.stdout(`${JSON.stringify(document, null, args.isCompact ? undefined : 2)}\n`);
+  io.stderr(redactionNote(document.meta.redacted));
   return 0;
 }
 
@@ -427,18 +440,31 @@ async function watch(client: MatrixClient, args: RunArgs, io: CliIo): Promise<nu
   );
   let isInitialComplete = false;
   const deduper = new WatchDeduper();
+  const redactor = new Redactor(args.isSecretsIncluded);
   return new Promise<number>((resolve) => {
     const finish = (code: number) => {
       offInterrupt();
       unsubscribe();
       engine.stop();
+      io.stderr(redactionNote(redactor.count));
       resolve(code);
     };
     const unsubscribe = engine.subscribe((batch) => {
       for (const event of batch) {
         const isRepeat = deduper.isRepeat(event);
-        const record = watchRecord(event, { isInitialComplete, isInitialIncluded: args.isInitialIncluded });
-        if (record && !isRepeat) io.stdout(`${JSON.stringify(record)}\n`);
+        if (isRepeat) continue;
+        const redactedBefore = redactor.count;
+        const record = watchRecord(
+          event,
+          { isInitialComplete, isInitialIncluded: args.isInitialIncluded },
+          redactor,
+        );
+        if (record) io.stdout(`${JSON.stringify(record)}\n`);
+        if (redactedBefore === 0 && redactor.count > 0) {
+          io.stderr(
+            'Secret entries are printed as redacted (encryption secrets); --include-secrets prints them.\n',
+          );
+        }
         if (event.kind === 'initial-complete') isInitialComplete = true;
         if (event.kind !== 'status') continue;
         if (args.isVerbose) io.stderr(`[sync] ${describeStatus(event.status)}\n`);
@@ -453,6 +479,11 @@ async function watch(client: MatrixClient, args: RunArgs, io: CliIo): Promise<nu
     });
     engine.start();
   });
+}
+
+async function report(_client: MatrixClient, _args: RunArgs, io: CliIo): Promise<number> {
+  io.stderr('error: report is not built yet.\n');
+  return Promise.resolve(1);
 }
 
 /** A one-line, token-free description of an error for stderr. */

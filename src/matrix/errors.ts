@@ -106,6 +106,8 @@ export class MatrixResponseError extends Error {
 /** Why the client refused an operation before sending any request. */
 export type ClientRefusalCode =
   | 'empty-type'
+  /** A type of only spaces, or longer than 255 bytes of UTF-8 (src/matrix/type-names.ts). */
+  | 'invalid-type'
   | 'invalid-content'
   | 'server-managed'
   /** MSC4331: another device's per-device data; only that device may write it (docs/protocol.md §5). */

@@ -7,7 +7,8 @@ import type { DeleteAccountDataResult, SetAccountDataResult } from '../../matrix
 import type { WriteRoute } from '../../matrix/known-types.ts';
 import { Banner } from '../../components/banner.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
-import { formatExactTime } from '../../lib/format.ts';
+import { formatBytes, formatExactTime } from '../../lib/format.ts';
+import { LARGE_CONTENT_BYTES } from '../../matrix/type-names.ts';
 import { deletedTitle, deletionOrigin, otherClientsSentence, type DeletionModel } from './deletion-text.ts';
 import type { Entry } from './model.ts';
 import type { EntryDraft } from './use-entry-draft.ts';
@@ -42,6 +43,8 @@ export type EntryBannersProps = {
   onWriteErrorDismissed: () => void;
   notice: string | null;
   onNoticeDismissed: () => void;
+  /** Bytes the editor's content would send; over 64 KiB a warning shows (saving stays allowed). */
+  contentSize?: number | undefined;
 };
 
 export function EntryBanners(props: EntryBannersProps) {
@@ -114,6 +117,13 @@ export function EntryBanners(props: EntryBannersProps) {
           }
         >
           Your draft was kept. Compare it with the new server value, then keep your draft or take theirs.
+        </Banner>
+      ) : null}
+      {props.contentSize !== undefined && props.contentSize > LARGE_CONTENT_BYTES ? (
+        <Banner tone="warning" title="Large content" isAnnounced={false}>
+          This content is {formatBytes(props.contentSize)}, over {formatBytes(LARGE_CONTENT_BYTES)}. Saving is
+          allowed, but every client of this account downloads it at sign-in, some clients refuse entries this
+          large, and servers limit the size of a request.
         </Banner>
       ) : null}
       {props.writeError ? (

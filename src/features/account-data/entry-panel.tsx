@@ -24,6 +24,7 @@ import type { PendingWrites } from './pending-writes.ts';
 import { useInspector } from './inspector-store.tsx';
 import type { DraftsDb } from './drafts-db.ts';
 import { writeErrorMessage } from './write-errors.ts';
+import { contentBytes } from '../../matrix/type-names.ts';
 import { useEntryDraft } from './use-entry-draft.ts';
 import { deletedNotice, EntryBanners, savedNotice } from './entry-banners.tsx';
 import { EntryHeader } from './entry-header.tsx';
@@ -79,6 +80,14 @@ function EntryPanelInner({
   const draft = useEntryDraft({ userId: client.userId, draftsDb, scopeKey: key, entry, editor });
   const { isDirty, baseText } = draft;
   const [validation, setValidation] = useState<EditorValidation | undefined>();
+  // Bytes the editor's content would send (compact JSON), for the large-content warning.
+  const [contentSize, setContentSize] = useState<number | undefined>();
+  const onValidation = (next: EditorValidation) => {
+    setValidation(next);
+    const text = next.isObject ? editor.current?.getText() : undefined;
+    const parsed = text === undefined ? undefined : parseContent(text);
+    setContentSize(parsed?.ok ? contentBytes(parsed.value) : undefined);
+  };
   const [dialog, setDialog] = useState<EntryDialog>(null);
   const [writeError, setWriteError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -141,7 +150,7 @@ function EntryPanelInner({
           setNotice(savedNotice(result));
         },
         onError: (error) => {
-          setWriteError(writeErrorMessage(error));
+          setWriteError(writeErrorMessage(error, { bodyBytes: contentBytes(content) }));
         },
         onSettled: draft.saveSettled,
       },
@@ -239,6 +248,7 @@ function EntryPanelInner({
           onNoticeDismissed={() => {
             setNotice(null);
           }}
+          contentSize={isReadOnly ? undefined : contentSize}
         />
 
         <div className="entry-panel__editor">
@@ -266,7 +276,7 @@ function EntryPanelInner({
               readOnly={isReadOnly || (entry.isDeleted && !isDirty)}
               ariaLabel={`Content of ${entry.type}`}
               height="100%"
-              onValidation={setValidation}
+              onValidation={onValidation}
             />
           )}
         </div>

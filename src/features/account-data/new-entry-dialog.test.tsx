@@ -30,6 +30,19 @@ describe('newEntryProblem', () => {
     expect(problem({ type: `${SETTINGS}\t` })).toBe('The type must not start or end with spaces.');
   });
 
+  it('refuses a type over 255 bytes of UTF-8, saying why, and accepts exactly 255', () => {
+    expect(problem({ type: 'a'.repeat(255) })).toBeNull();
+    expect(problem({ type: 'é'.repeat(128) })).toBe(
+      'The account-data type is 256 bytes long in UTF-8; the limit is 255 bytes.',
+    );
+  });
+
+  it('accepts types with odd characters', () => {
+    for (const type of ['a/b', '100%', 'x#y', 'what?', 'with space', 'ünïcödé.类型']) {
+      expect(problem({ type })).toBeNull();
+    }
+  });
+
   it('refuses a duplicate of a live entry in the same scope', () => {
     const existing: ScopeData = { [SETTINGS]: liveEntry(SETTINGS, { theme: 'light' }) };
     expect(problem({ existing })).toBe(

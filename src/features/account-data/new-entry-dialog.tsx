@@ -1,12 +1,14 @@
 /**
  * "New entry": choose a scope (global, one joined room, or — where the server stores per-device
- * account data — this inspector's own device), a type and content. Empty types,
+ * account data — this inspector's own device), a type and content. Empty types, types over 255
+ * bytes of UTF-8,
  * duplicates of live entries, server-managed types and non-object or empty content are refused
  * with a reason before anything is sent.
  */
 import { useId, useMemo, useState } from 'react';
 import type { AccountDataScope, JsonObject } from '../../matrix/types.ts';
 import { isSecretType, writeRoute } from '../../matrix/known-types.ts';
+import { typeNameProblem } from '../../matrix/type-names.ts';
 import { parseContent } from '../../editor/json-text.ts';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import type { RoomsData, ScopeData } from './model.ts';
@@ -36,6 +38,9 @@ export function newEntryProblem(input: {
   const type = input.type.trim();
   if (type === '') return 'Enter a type, e.g. org.example.settings.';
   if (type !== input.type) return 'The type must not start or end with spaces.';
+  // Over 255 bytes of UTF-8: the protocol layer would refuse it too (src/matrix/type-names.ts).
+  const nameProblem = typeNameProblem(type);
+  if (nameProblem) return nameProblem.message;
   const existing = input.existing?.[type];
   if (existing && !existing.isDeleted) {
     return `${type} already exists in this scope. Select it in the tree to edit it.`;

@@ -26,6 +26,7 @@ import {
 import type { EncodedPath } from '../http.ts';
 import { isEmptyContent, isJsonObject, isRecord, jsonEqual } from '../json.ts';
 import { writeRoute } from '../known-types.ts';
+import { typeNameProblem } from '../type-names.ts';
 import type { Transport } from '../transport.ts';
 import type { AccountDataScope, JsonObject, JsonValue } from '../types.ts';
 import type { CallOptions } from './call-options.ts';
@@ -101,7 +102,8 @@ export class AccountDataApi {
   }
 
   /**
-   * Writes one type after validating it client-side: non-empty type, a plain JSON object, not a
+   * Writes one type after validating it client-side: a usable type name (not empty, not only
+   * spaces, at most 255 bytes of UTF-8 — src/matrix/type-names.ts), a plain JSON object, not a
    * server-managed type (`m.push_rules` → `/pushrules`, `m.fully_read` → `/read_markers`).
    * Room `m.tag` is diffed against the current tags and written through the tags API.
    *
@@ -117,6 +119,9 @@ export class AccountDataApi {
     options: CallOptions = {},
   ): Promise<SetAccountDataResult> {
     validateTarget(scope, type);
+    const problem = typeNameProblem(type);
+    // Reads and deletes still accept such a name, so an entry another client made can be removed.
+    if (problem) throw new ClientRefusedError('invalid-type', problem.message);
     if (!isJsonObject(content)) {
       throw new ClientRefusedError(
         'invalid-content',

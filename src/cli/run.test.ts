@@ -5,6 +5,7 @@ import { FakeSlidingServer } from '../matrix/testing/fake-sliding-server.ts';
 import { ScriptedFetch, json, matrixError } from '../matrix/testing/scripted-fetch.ts';
 import { browserGet } from '../test/node/fake-browser.ts';
 import { REDACTED_CONTENT } from '../matrix/redaction.ts';
+import type { DiagnosticReport } from '../matrix/report.ts';
 import { AccountDataCollector, buildDumpDocument, watchRecord, type DumpDocument } from './output.ts';
 import { runCli, type CliIo } from './run.ts';
 
@@ -376,6 +377,52 @@ describe('runCli: secret contents are redacted unless --include-secrets (issue #
     expect(await done).toBe(0);
     expect(t.stdout()).toContain(SECRET_MARKER);
     expect(t.stderr()).toBe('');
+  });
+});
+
+describe('runCli report (issue #14)', () => {
+  it('prints the Markdown report: server, transport, devices, secret types named but not shown, no token', async () => {
+    const { fake, server } = homeserver();
+    server.addRooms(['!a:localhost']);
+    server.setGlobal('m.secret_storage.key.abc', {
+      algorithm: 'm.secret_storage.v1.aes-hmac-sha2',
+      iv: 'marker-77',
+    });
+    server.setGlobal('m.direct', { '@bob:localhost': '!a:localhost' });
+    fake.on('GET', '/_synapse/admin/v1/server_version', json(200, { server_version: '1.160.0' }));
+    const t = io();
+    const code = await runCli(['report', '-s', BASE, '-u', 'alice', '-p', PASSWORD], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    expect(code).toBe(0);
+    const md = t.stdout();
+    expect(md).toMatch(/^# Account Data Inspector — diagnostic report\n/);
+    expect(md).toContain(`- Homeserver: ${BASE}`);
+    expect(md).toContain('- Software: Synapse 1.160.0');
+    expect(md).toContain('- Sync transport: Simplified sliding sync (MSC4186)');
+    expect(md).toContain('| `CLIDEV` (this session) |');
+    expect(md).toContain('| `PHONE` |');
+    expect(md).toContain('`m.secret_storage.key.abc`');
+    expect(md).toMatch(/- error: `m\.direct` \(global\)/);
+    expect(md).not.toContain('marker-77');
+    expect(md).not.toContain(TOKEN);
+    expect(fake.requestsTo('/_matrix/client/v3/logout')).toHaveLength(1);
+  });
+
+  it('--json prints the JSON document', async () => {
+    const { fake } = homeserver();
+    const t = io();
+    const code = await runCli(['report', '-s', BASE, '-u', 'alice', '-p', PASSWORD, '--json'], t.cliIo, {
+      fetch: fake.fetch,
+    });
+    expect(code).toBe(0);
+    const doc = JSON.parse(t.stdout()) as DiagnosticReport;
+    expect(doc).toMatchObject({
+      format: 'account-data-inspector/diagnostic-report',
+      account: { userId: '@alice:localhost', deviceId: 'CLIDEV' },
+      sync: { transport: 'sliding' },
+      server: { baseUrl: BASE, software: null },
+    });
   });
 });
 

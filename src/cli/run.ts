@@ -29,6 +29,8 @@ import {
   type OAuthClientChoice,
 } from '../matrix/oauth.ts';
 import { DEVICE_DATA_UNSUPPORTED, PER_DEVICE_CATALOGUE } from '../matrix/per-device.ts';
+import { buildReport, readServerSoftware } from '../matrix/report.ts';
+import { liveContents } from '../matrix/account-data-fold.ts';
 import { createAccountDataSync, type CreateSyncOptions } from '../matrix/sync/create-sync.ts';
 import type {
   AccountDataSync,
@@ -99,7 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       case 'watch':
         return await watch(client, args, io);
       case 'report':
-        return await report(client, args, io);
+        return await report(client, args, io, deps);
       default:
         return args.command satisfies never;
     }
@@ -481,9 +483,57 @@ async function watch(client: MatrixClient, args: RunArgs, io: CliIo): Promise<nu
   });
 }
 
-async function report(_client: MatrixClient, _args: RunArgs, io: CliIo): Promise<number> {
-  io.stderr('error: report is not built yet.\n');
-  return Promise.resolve(1);
+/**
+ * `report`: the diagnostic report (`src/matrix/report.ts`) of the whole account, collected like
+ * `dump` (sync until the initial load is complete, devices, their MSC4331 data, the key backup),
+ * plus `/versions`, the server software and the OAuth 2.0 issuer. Never holds secrets or tokens.
+ */
+async function report(client: MatrixClient, args: RunArgs, io: CliIo, deps: CliDeps): Promise<number> {
+  let lastError: unknown;
+  const { engine, kind } = await createAccountDataSync(
+    client,
+    syncOptions(args, (error) => {
+      lastError = error;
+    }),
+  );
+  const collector = new AccountDataCollector();
+  await collectUntilComplete(engine, collector, args, io, () => lastError);
+  const notes: string[] = [];
+  const deviceData = await readDevices(client, [], notes, io);
+  const isDeviceDataSupported = await client.supportsDeviceAccountData();
+  const devices = await client.getDevices();
+  const [versions, capabilities, software, backup] = await Promise.all([
+    client.getVersions().catch(() => null),
+    client.getCapabilities().catch(() => null),
+    readServerSoftware(client.baseUrl, deps.fetch ? { fetch: deps.fetch } : {}),
+    client
+      .getKeyBackupVersion()
+      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ]);
+  const { state } = collector;
+  const rooms: Record<string, Record<string, JsonObject>> = {};
+  for (const [roomId, room] of state.rooms.byId) rooms[roomId] = liveContents(room.data);
+  const { json: document, markdown } = buildReport({
+    generatedAt: new Date(),
+    generator: 'Account Data Inspector CLI',
+    userId: client.userId,
+    deviceId: client.deviceId,
+    baseUrl: client.baseUrl,
+    versions,
+    software,
+    transport: kind,
+    oauthIssuer: capabilities ? (capabilities.oauth?.issuer ?? null) : undefined,
+    deviceSupport: isDeviceDataSupported,
+    devices,
+    global: liveContents(state.global),
+    rooms,
+    deviceData,
+    joinedRoomIds: new Set(Object.keys(rooms)),
+    backup,
+    secrets: [client.session.accessToken, client.session.refreshToken],
+  });
+  io.stdout(args.isJson ? `${JSON.stringify(document, null, 2)}\n` : markdown);
+  return 0;
 }
 
 /** A one-line, token-free description of an error for stderr. */

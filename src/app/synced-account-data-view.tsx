@@ -8,6 +8,7 @@ import { AccountDataView } from '../features/account-data/account-data-view.tsx'
 import type { InspectorStore } from '../features/account-data/inspector-store.tsx';
 import { ErrorBoundary } from '../components/error-boundary.tsx';
 import { Banner } from '../components/banner.tsx';
+import { useSyncStatus } from '../features/sync-status/sync-status-store.ts';
 import { KeyBackupView } from './key-backup-view.tsx';
 import type { AccountDataSyncSetup } from './use-account-data-sync.ts';
 
@@ -20,6 +21,8 @@ export type SyncedAccountDataViewProps = {
 };
 
 export function SyncedAccountDataView({ client, setup, store, startErrorTitle }: SyncedAccountDataViewProps) {
+  // The header's store: the session's engine, or the selected application-service user's (mirrored).
+  const syncTransport = useSyncStatus((s) => s.transport);
   return (
     <>
       {setup.startError ? (
@@ -35,6 +38,7 @@ export function SyncedAccountDataView({ client, setup, store, startErrorTitle }:
           history={setup.history}
           store={store}
           keyBackupPanel={<KeyBackupView client={client} />}
+          syncTransport={syncTransport}
         />
       </ErrorBoundary>
     </>

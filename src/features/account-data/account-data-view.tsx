@@ -66,6 +66,8 @@ export type AccountDataViewProps = {
    * `client` (no devices, no capability or MSC4331 probes) — the caches are filled by the caller.
    */
   readOnly?: { title: string; reason: string } | undefined;
+  /** The running sync engine (the app's status store), for the diagnostic report; undefined: unknown. */
+  syncTransport?: 'sliding' | 'v3' | null | undefined;
 };
 
 /** The support tools (issue #14): view, button label, tooltip. */
@@ -120,6 +122,7 @@ function Inspector({
   onWrite,
   keyBackupPanel,
   readOnly,
+  syncTransport,
 }: AccountDataViewProps & { draftsDb: DraftsDb; deviceTypesDb: DeviceTypesDb }) {
   const userId = client.userId;
   const queryClient = useQueryClient();
@@ -315,6 +318,7 @@ function Inspector({
     pending,
     onWrite,
     readOnly,
+    syncTransport,
     onOpenEntry: (ref) => {
       actions.deepLinkOpened({ view: 'entry', ref, tab: 'content' });
     },

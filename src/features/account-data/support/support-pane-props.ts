@@ -23,6 +23,11 @@ export type SupportPaneProps = {
   onWrite: WriteObserver | undefined;
   /** The whole view refuses writes (admin mode, ADR 013): imports must not apply. */
   readOnly: { title: string; reason: string } | undefined;
+  /**
+   * The running sync engine, from the app's status store (the diagnostic report names it); null:
+   * none runs; undefined: not known here (a view composed without it).
+   */
+  syncTransport?: 'sliding' | 'v3' | null | undefined;
   /** Opens an entry in the detail pane (a problem's or an import row's link). */
   onOpenEntry: (ref: EntryRef) => void;
 };

@@ -142,17 +142,19 @@ function Inspector({
   const deviceSupport = useQuery({ ...accountDataQueries.deviceSupport(client), enabled: isLive }).data;
   const rememberedTypes = useRememberedDeviceTypes(userId, deviceTypesDb);
 
-  const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys, mainView } = useInspector(
-    useShallow((s) => ({
-      mainView: s.mainView,
-      selectedId: s.selectedId,
-      openId: s.openId,
-      expanded: s.expanded,
-      filter: s.filter,
-      isNewEntryOpen: s.isNewEntryOpen,
-      draftKeys: s.drafts,
-    })),
-  );
+  const { selectedId, openId, expanded, filter, isNewEntryOpen, draftKeys, mainView, revealed } =
+    useInspector(
+      useShallow((s) => ({
+        revealed: s.revealed,
+        mainView: s.mainView,
+        selectedId: s.selectedId,
+        openId: s.openId,
+        expanded: s.expanded,
+        filter: s.filter,
+        isNewEntryOpen: s.isNewEntryOpen,
+        draftKeys: s.drafts,
+      })),
+    );
   const actions = useInspector((s) => s.actions);
   const filterId = useId();
   const [filterText, setFilterText] = useState(filter);
@@ -178,6 +180,7 @@ function Inspector({
         expanded,
         filter: appliedFilter,
         showDeleted,
+        revealed,
       }),
     [
       global,
@@ -190,6 +193,7 @@ function Inspector({
       expanded,
       appliedFilter,
       showDeleted,
+      revealed,
     ],
   );
   // Resolved against the data, not the visible rows: collapsing or filtering never closes the editor.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../matrix/types.ts';
+import { entryKey } from '../../matrix/entry-key.ts';
 import {
   applyChange,
   emptyDevices,
@@ -113,6 +114,33 @@ describe('buildTreeRows', () => {
       filter: '',
     });
     expect(rows.at(-1)).toMatchObject({ label: 'Phone', summary: 'DEV1 · this inspector' });
+  });
+});
+
+describe('buildTreeRows: the filter and secrets (issue #14)', () => {
+  const labels = (rows: AccountDataRow[]) => rows.filter((r) => r.kind === 'entry').map((r) => r.label);
+  const withSecret = applyChange(
+    global,
+    'm.secret_storage.key.k1',
+    { algorithm: 'm.secret_storage.v1.aes-hmac-sha2', iv: 'SECRETMARKER', mac: 'x' },
+    2,
+  );
+
+  it("never matches inside a secret entry's content until it is revealed; its type always matches", () => {
+    const input = { ...base, global: withSecret, expanded: new Set<string>(), filter: 'secretmarker' };
+    expect(labels(buildTreeRows(input))).toEqual([]);
+    expect(labels(buildTreeRows({ ...input, filter: 'secret_storage.key' }))).toEqual([
+      'm.secret_storage.key.k1',
+    ]);
+    const revealed = new Set([entryKey({ kind: 'global' }, 'm.secret_storage.key.k1')]);
+    expect(labels(buildTreeRows({ ...input, revealed }))).toEqual(['m.secret_storage.key.k1']);
+  });
+
+  it('matches content of ordinary entries and room names, case-insensitively', () => {
+    const input = { ...base, expanded: new Set<string>(), filter: '!DM:X' };
+    expect(labels(buildTreeRows(input))).toEqual(['m.direct']);
+    const byRoom = buildTreeRows({ ...input, filter: 'ALPHA' });
+    expect(byRoom.filter((r) => r.kind === 'room').map((r) => r.label)).toEqual(['alpha']);
   });
 });
 

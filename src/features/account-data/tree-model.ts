@@ -7,6 +7,7 @@
  */
 import type { TreeNode } from '../../components/tree-view.tsx';
 import type { AccountDataScope } from '../../matrix/types.ts';
+import { entryKey, type EntryKey } from '../../matrix/entry-key.ts';
 import {
   ELEMENT_CLIENT_INFORMATION_PREFIX,
   isSecretType,
@@ -76,6 +77,8 @@ export type TreeInput = {
   filter: string;
   /** Whether to show tombstones. Default true: deletions stay visible. */
   showDeleted?: boolean;
+  /** Secret entries the person revealed: only their content is searched by the filter (issue #14). */
+  revealed?: ReadonlySet<EntryKey>;
 };
 
 export function entryBadges(scope: AccountDataScope, entry: Entry): EntryBadge[] {
@@ -94,21 +97,46 @@ export function entrySummary(entry: Entry): string {
 const byType = (a: Entry, b: Entry) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
 
 /**
- * What the filter searches in an entry (type and content), lower-cased once per entry object:
- * entries are immutable and replaced on change, so a keystroke on 10,000 rooms lower-cases nothing.
+ * What the filter searches in an entry — its type and its content — lower-cased once per entry
+ * object: entries are immutable and replaced on change, so a keystroke on 10,000 rooms lower-cases
+ * nothing. A secret entry's content is searched only once revealed (issue #14).
  */
-const haystacks = new WeakMap<Entry, string>();
-function haystackOf(entry: Entry): string {
-  let text = haystacks.get(entry);
-  if (text === undefined) {
-    text = `${entry.type}\u0000${entry.isDeleted ? '' : entry.text}`.toLowerCase();
-    haystacks.set(entry, text);
+type Haystack = { type: string; content: string; isSecret: boolean };
+const haystacks = new WeakMap<Entry, Haystack>();
+function haystackOf(entry: Entry): Haystack {
+  let haystack = haystacks.get(entry);
+  if (haystack === undefined) {
+    haystack = {
+      type: entry.type.toLowerCase(),
+      content: entry.isDeleted ? '' : entry.text.toLowerCase(),
+      isSecret: isSecretType(entry.type, entry.content ?? entry.lastContent),
+    };
+    haystacks.set(entry, haystack);
   }
-  return text;
+  return haystack;
 }
 
-function matches(entry: Entry, needle: string): boolean {
-  return haystackOf(entry).includes(needle);
+function matches(
+  entry: Entry,
+  needle: string,
+  scope: AccountDataScope,
+  revealed: ReadonlySet<EntryKey> | undefined,
+): boolean {
+  const haystack = haystackOf(entry);
+  if (haystack.type.includes(needle)) return true;
+  if (haystack.isSecret && !revealed?.has(entryKey(scope, entry.type))) return false;
+  return haystack.content.includes(needle);
+}
+
+/** Room names lower-cased once per room info object (the filter matches names too). */
+const lowerNames = new WeakMap<RoomData['info'], string>();
+function lowerNameOf(info: RoomData['info']): string {
+  let name = lowerNames.get(info);
+  if (name === undefined) {
+    name = `${info.name}\u0000${info.roomId}`.toLowerCase();
+    lowerNames.set(info, name);
+  }
+  return name;
 }
 
 /** Sorted rooms, memoised on the rooms object identity (sorting 10,000 names per keystroke is waste). */
@@ -126,9 +154,22 @@ export function sortedRooms(rooms: RoomsData): RoomData[] {
   return sorted;
 }
 
+/** A scope's entries sorted by type, memoised per scope object (unchanged rooms keep theirs). */
+const entriesCache = new WeakMap<ScopeData, { all?: Entry[]; live?: Entry[] }>();
 function entriesOf(data: ScopeData, showDeleted: boolean): Entry[] {
-  const list = Object.values(data);
-  return (showDeleted ? list : list.filter((e) => !e.isDeleted)).sort(byType);
+  let cached = entriesCache.get(data);
+  if (!cached) {
+    cached = {};
+    entriesCache.set(data, cached);
+  }
+  const key = showDeleted ? 'all' : 'live';
+  let list = cached[key];
+  if (!list) {
+    const values = Object.values(data);
+    list = (showDeleted ? values : values.filter((e) => !e.isDeleted)).sort(byType);
+    cached[key] = list;
+  }
+  return list;
 }
 
 /** Builds the visible rows. */
@@ -168,7 +209,9 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
 
   // Global
   const globalAll = input.global ? entriesOf(input.global, showDeleted) : [];
-  const globalShown = isFiltering ? globalAll.filter((e) => matches(e, needle)) : globalAll;
+  const { revealed } = input;
+  const GLOBAL: AccountDataScope = { kind: 'global' };
+  const globalShown = isFiltering ? globalAll.filter((e) => matches(e, needle, GLOBAL, revealed)) : globalAll;
   const globalExpanded = isFiltering ? globalShown.length > 0 : input.expanded.has(GROUP_IDS.global);
   const countText = (shown: number, all: number, noun: string) =>
     `${isFiltering ? `${shown} of ${all}` : all} ${noun}`;
@@ -202,9 +245,9 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       roomsShown.push({ room, entries: all, total: all.length });
       continue;
     }
-    const nameMatch =
-      room.info.name.toLowerCase().includes(needle) || room.info.roomId.toLowerCase().includes(needle);
-    const hits = nameMatch ? all : all.filter((e) => matches(e, needle));
+    const nameMatch = lowerNameOf(room.info).includes(needle);
+    const scope: AccountDataScope = { kind: 'room', roomId: room.info.roomId };
+    const hits = nameMatch ? all : all.filter((e) => matches(e, needle, scope, revealed));
     if (hits.length > 0 || nameMatch) roomsShown.push({ room, entries: hits, total: all.length });
   }
   const roomsExpanded = isFiltering ? roomsShown.length > 0 : input.expanded.has(GROUP_IDS.rooms);
@@ -268,14 +311,17 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     const deviceMatch = [device.device_id, device.display_name ?? '', client ?? ''].some((text) =>
       text.toLowerCase().includes(needle),
     );
-    const own_ = deviceMatch ? ownAll : ownAll.filter((e) => matches(e, needle));
-    const aliases = deviceMatch ? aliasAll : aliasAll.filter((e) => matches(e, needle));
+    const deviceScope: AccountDataScope = { kind: 'device', deviceId: device.device_id };
+    const own_ = deviceMatch ? ownAll : ownAll.filter((e) => matches(e, needle, deviceScope, revealed));
+    const aliases = deviceMatch ? aliasAll : aliasAll.filter((e) => matches(e, needle, GLOBAL, revealed));
     if (deviceMatch || own_.length + aliases.length > 0) {
       devicesShown.push({ device, own: own_, aliases, client });
     }
   }
   const orphanAll = input.devices && input.global ? orphanEntries(input.global, input.devices) : [];
-  const orphansShown = isFiltering ? orphanAll.filter((e) => matches(e, needle)) : orphanAll;
+  const orphansShown = isFiltering
+    ? orphanAll.filter((e) => matches(e, needle, GLOBAL, revealed))
+    : orphanAll;
   const hasOrphansNode = orphansShown.length > 0;
   const devicesExpanded = isFiltering
     ? devicesShown.length > 0 || hasOrphansNode

@@ -152,12 +152,14 @@ describe('TransferPane', () => {
   it('refuses a bad file with a message and changes nothing', async () => {
     const { upload, pane, puts } = setup();
     await upload('{"format": "other"}', 'bad.json');
-    expect(within(pane()).getByRole('alert').textContent).toMatch(
+    expect((await within(pane()).findByRole('alert')).textContent).toMatch(
       /bad\.json: The file is not an Account Data Inspector export.*Nothing was changed\./,
     );
     expect(within(pane()).queryByRole('button', { name: 'Apply selected' })).toBeNull();
     await upload('not json', 'worse.json');
-    expect(within(pane()).getByRole('alert').textContent).toMatch(/worse\.json: The file is not JSON/);
+    await vi.waitFor(() => {
+      expect(within(pane()).getByRole('alert').textContent).toMatch(/worse\.json: The file is not JSON/);
+    });
     expect(puts()).toEqual([]);
   });
 
@@ -168,7 +170,7 @@ describe('TransferPane', () => {
       { status: 403, errcode: 'M_FORBIDDEN', error: 'nope' },
     );
     await upload(file());
-    expect(within(pane()).getByRole('status', { name: 'Import summary' }).textContent).toMatch(
+    expect((await within(pane()).findByRole('status', { name: 'Import summary' })).textContent).toMatch(
       /2 changed, 0 unchanged, 2 skipped/,
     );
     const list = within(pane()).getByRole('list', { name: 'Entries to import' });

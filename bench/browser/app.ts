@@ -239,7 +239,8 @@ export async function appSample(browser: Browser, opts: AppRunOptions): Promise<
     const live = await waitFor(page, 'live', timeoutMs);
     const loginAnswered = await page.evaluate(
       () =>
-        (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+        // The last one: the sign-in's POST (the GET of the login flows comes before it).
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).findLast(
           (e) => e.name.includes('/_matrix/client/v3/login') && e.name.indexOf('?') === -1,
         )?.responseEnd ?? NaN,
     );

@@ -4,7 +4,7 @@
  * Recomputed whenever the cached data changes (sync, writes), so it is live; each group links to
  * its entry. Secret entries are checked for shape only, and no message quotes their values.
  */
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { entryKey, type EntryRef } from '../../../matrix/entry-key.ts';
 import {
   checkAccountData,
@@ -81,7 +81,10 @@ export function problemSummary(problems: readonly AccountDataProblem[]): string 
 }
 
 export function ValidationPane(props: SupportPaneProps) {
-  const { client, global, rooms, onOpenEntry } = props;
+  const { client, onOpenEntry } = props;
+  // A big account's first check takes a moment; sync batches and typing elsewhere go first.
+  const global = useDeferredValue(props.global);
+  const rooms = useDeferredValue(props.rooms);
   const userId = client.userId;
   const isLoading = global === undefined;
   const membershipKnown = rooms?.isComplete === true;

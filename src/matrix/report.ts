@@ -362,7 +362,7 @@ export function reportMarkdown(r: DiagnosticReport): string {
     '',
     '## Server',
     '',
-    `- Account: ${code(r.account.userId)} (device ${code(r.account.deviceId)})`,
+    `- Account: ${code(r.account.userId)}${r.account.deviceId ? ` (device ${code(r.account.deviceId)})` : ''}`,
     `- Homeserver: ${r.server.baseUrl}`,
     `- Server name: ${r.server.serverName || 'unknown'}`,
     `- Software: ${r.server.software ? `${r.server.software.name} ${r.server.software.version}` : 'not readable'}`,

@@ -4,6 +4,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MatrixClient } from '../../../matrix/client.ts';
+import type { Authorization } from '../../../matrix/transport.ts';
 import type { DiagnosticReport } from '../../../matrix/report.ts';
 import { setupMswHomeserver } from '../../../test/msw-homeserver.ts';
 import { renderWithQueryClient } from '../../../test/render.tsx';
@@ -184,8 +185,16 @@ describe('ReportPane', () => {
     expect(markdown()).toContain('- Sync transport: /v3/sync (fallback)');
   });
 
-  it('a read-only view reads nothing through the client and says so', async () => {
+  it('a read-only view (a client without a user session) reads nothing through the client and says so', async () => {
+    const snapshotOnly: Authorization = {
+      userId: USER,
+      deviceId: undefined,
+      prepare: () => Promise.reject(new Error('read-only')),
+      recover: () => Promise.resolve(false),
+      secrets: () => [],
+    };
     const { hs, markdown, pane } = setup({
+      client: MatrixClient.forAuthorization(snapshotOnly, { baseUrl: 'https://hs.test' }),
       readOnly: { title: 'Read-only', reason: 'An administrator’s view' },
       syncTransport: null,
     });
@@ -195,5 +204,6 @@ describe('ReportPane', () => {
     expect(hs.requestsMatching({ method: 'GET' })).toEqual([]);
     expect(markdown()).toContain('- Server backup: unknown (not read in a read-only view)');
     expect(markdown()).toContain('read-only view');
+    expect(markdown()).toContain(`- Account: \`${USER}\`\n`);
   });
 });

@@ -111,7 +111,9 @@ export function ReportPane(props: SupportPaneProps) {
       deviceData: deviceContents(props.deviceData),
       joinedRoomIds: new Set(Object.keys(rooms)),
       backup: server.data?.backup ?? new Error(isLive ? 'not read yet' : 'not read in a read-only view'),
-      secrets: [client.session.accessToken, client.session.refreshToken],
+      // The identity's tokens (a session's access and refresh tokens, an application service's
+      // token); `client.session` exists for user sessions only.
+      secrets: client.authorization.secrets(),
     });
   }, [
     capabilities.data,

@@ -212,6 +212,18 @@ describe('TransferPane', () => {
     ]);
   });
 
+  it('opens a changed entry in the inspector; unchanged entries are listed only when their list is opened', async () => {
+    const { upload, pane, user, props } = setup();
+    await upload(file({ global: { 'org.example.a': { v: 5 }, 'org.example.b': { v: 1 } }, rooms: {} }));
+    await user.click(await within(pane()).findByRole('button', { name: 'Open org.example.a (global)' }));
+    expect(props.onOpenEntry).toHaveBeenCalledWith({ scope: { kind: 'global' }, type: 'org.example.a' });
+    expect(within(pane()).queryByRole('list', { name: 'Unchanged entries' })).toBeNull();
+    await user.click(within(pane()).getByText('1 unchanged entry'));
+    expect(within(pane()).getByRole('list', { name: 'Unchanged entries' }).textContent).toMatch(
+      /org\.example\.b \(global\): unchanged/,
+    );
+  });
+
   it('read-only view: export only', () => {
     const { pane } = setup({
       readOnly: { title: 'Read-only: admin view', reason: 'You are looking at another user.' },

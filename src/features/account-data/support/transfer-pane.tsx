@@ -6,7 +6,7 @@
  * usual write path, each with its outcome. Entries that are not selected are never touched. A
  * read-only view (admin mode) offers the export only. Format and planning: `transfer.ts`.
  */
-import { useId, useMemo, useState, type ChangeEvent } from 'react';
+import { useId, useMemo, useState, type ChangeEvent, type ReactNode } from 'react';
 import { DiffView } from '../../../editor/diff-view.tsx';
 import { formatContent } from '../../../editor/json-text.ts';
 import { entryKey, type EntryKey } from '../../../matrix/entry-key.ts';
@@ -350,10 +350,10 @@ function ImportSection({
             </section>
           ) : null}
           {skipped.length > 0 ? (
-            <details open={skipped.length <= OPEN_SKIPPED_LIMIT}>
-              <summary>
-                {skipped.length} skipped {skipped.length === 1 ? 'entry' : 'entries'}
-              </summary>
+            <LazyDetails
+              initiallyOpen={skipped.length <= OPEN_SKIPPED_LIMIT}
+              summary={`${String(skipped.length)} skipped ${skipped.length === 1 ? 'entry' : 'entries'}`}
+            >
               <ul className="transfer-pane__list" aria-label="Skipped entries">
                 {skipped.map((row) => (
                   <li key={row.key}>
@@ -361,13 +361,13 @@ function ImportSection({
                   </li>
                 ))}
               </ul>
-            </details>
+            </LazyDetails>
           ) : null}
           {unchanged.length > 0 ? (
-            <details>
-              <summary>
-                {unchanged.length} unchanged {unchanged.length === 1 ? 'entry' : 'entries'}
-              </summary>
+            <LazyDetails
+              initiallyOpen={false}
+              summary={`${String(unchanged.length)} unchanged ${unchanged.length === 1 ? 'entry' : 'entries'}`}
+            >
               <ul className="transfer-pane__list" aria-label="Unchanged entries">
                 {unchanged.map((row) => (
                   <li key={row.key}>
@@ -375,7 +375,7 @@ function ImportSection({
                   </li>
                 ))}
               </ul>
-            </details>
+            </LazyDetails>
           ) : null}
         </>
       ) : null}
@@ -431,7 +431,12 @@ function ApplicableRow({
           </button>
         ) : null}
         {row.status === 'changed' ? (
-          <button type="button" className="button button--tertiary button--sm" onClick={onOpen}>
+          <button
+            type="button"
+            className="button button--tertiary button--sm"
+            aria-label={`Open ${row.type} (${where})`}
+            onClick={onOpen}
+          >
             Open
           </button>
         ) : null}
@@ -453,5 +458,32 @@ function ApplicableRow({
         </details>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * A `<details>` whose content is rendered only while open: a 10,000-room account's import lists
+ * thousands of skipped `m.fully_read` rows, which nobody reads unless they open the list.
+ */
+function LazyDetails({
+  summary,
+  initiallyOpen,
+  children,
+}: {
+  summary: string;
+  initiallyOpen: boolean;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(initiallyOpen);
+  return (
+    <details
+      open={open}
+      onToggle={(e) => {
+        setOpen(e.currentTarget.open);
+      }}
+    >
+      <summary>{summary}</summary>
+      {open ? children : null}
+    </details>
   );
 }

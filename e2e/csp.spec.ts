@@ -75,6 +75,22 @@ test.describe('content security policy', () => {
     await expect(page.getByLabel('Problems')).toContainText(/boolean/i);
     expect(workers.some((url) => /\/assets\/json\.worker-[^/]+\.js$/.test(url))).toBe(true);
 
+    // The schema checker (@cfworker/json-schema, no eval) runs under the policy too.
+    await page
+      .getByRole('group', { name: 'Support tools' })
+      .getByRole('button', { name: 'Validation' })
+      .click();
+    await expect(page.getByRole('region', { name: 'Validation' })).toContainText(/problems? (found|in)/i);
+
+    // The report reads the server (versions, federation version, key backup) under the policy.
+    await page
+      .getByRole('group', { name: 'Support tools' })
+      .getByRole('button', { name: 'Diagnostic report' })
+      .click();
+    await expect(
+      page.getByRole('region', { name: 'Diagnostic report' }).getByRole('button', { name: 'Download JSON' }),
+    ).toBeEnabled({ timeout: 15_000 });
+
     // Give late reports (they are queued as tasks) a moment to arrive.
     await page.waitForTimeout(500);
     expect(await violations(page)).toEqual([]);

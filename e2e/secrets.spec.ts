@@ -163,8 +163,47 @@ test.describe('secrets never leak', () => {
     expectClean(watch.stdout + watch.stderr, 'watch', [...secrets, liveMarker]);
   });
 
-  // TODO(#14): once the Diagnostic report (H5) and Export / import (H4) panes land, scan the report's
-  // Markdown/JSON and the default JSON export for the markers and tokens here as well.
+  test('Diagnostic report (Markdown, JSON, CLI report) and the default JSON export hold neither secret nor token', async ({
+    page,
+    user,
+  }) => {
+    test.setTimeout(90_000);
+    const seeded = await seedSecrets(user);
+    const seen = watchPage(page);
+    await signIn(page, user);
+    const tools = page.getByRole('group', { name: 'Support tools' });
+
+    await tools.getByRole('button', { name: 'Diagnostic report' }).click();
+    const report = page.getByRole('region', { name: 'Diagnostic report' });
+    const downloadJson = report.getByRole('button', { name: 'Download JSON' });
+    await expect(downloadJson).toBeEnabled({ timeout: 15_000 });
+    await expect(report.getByLabel('Report (Markdown)')).toContainText('m.megolm_backup.v1');
+    const files: [string, string][] = [];
+    for (const name of ['Download Markdown', 'Download JSON']) {
+      const download = page.waitForEvent('download');
+      await report.getByRole('button', { name }).click();
+      files.push([`report (${name})`, readFileSync(await (await download).path(), 'utf8')]);
+    }
+
+    await tools.getByRole('button', { name: 'Export / import' }).click();
+    const transfer = page.getByRole('region', { name: 'Export and import' });
+    await expect(transfer.getByRole('checkbox', { name: 'Include secrets' })).not.toBeChecked();
+    const download = page.waitForEvent('download');
+    await transfer.getByRole('button', { name: 'Export JSON' }).click();
+    const exported = readFileSync(await (await download).path(), 'utf8');
+    expect(exported).toContain(seeded.keyType);
+    expect(exported).toContain(REDACTED_CONTENT);
+    files.push(['the JSON export', exported]);
+
+    const cli = await runCli(user, ['report']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('m.megolm_backup.v1');
+    files.push(['CLI report', cli.stdout + cli.stderr]);
+
+    const secrets = [seeded.keyMarker, seeded.backupMarker, user.accessToken, user.password, ...seen.tokens];
+    for (const [what, text] of files) expectClean(text, what, secrets);
+    expectClean(seen.console.join('\n'), 'the browser console', secrets);
+  });
 });
 
 async function reveal(inspector: InspectorPage, type: string): Promise<void> {

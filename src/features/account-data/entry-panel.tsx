@@ -5,7 +5,7 @@
  * parts together: the draft rules live in `use-entry-draft.ts`, the header in `entry-header.tsx`, the
  * banners in `entry-banners.tsx`, the confirmations in `entry-dialogs.tsx`.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { EntryHistory } from './entry-history.tsx';
 import { EntryTabs, useTabIds } from './entry-tabs.tsx';
 import type { MatrixClient } from '../../matrix/client.ts';
@@ -80,13 +80,30 @@ function EntryPanelInner({
   const draft = useEntryDraft({ userId: client.userId, draftsDb, scopeKey: key, entry, editor });
   const { isDirty, baseText } = draft;
   const [validation, setValidation] = useState<EditorValidation | undefined>();
-  // Bytes the editor's content would send (compact JSON), for the large-content warning.
+  // Bytes the editor's content would send (compact JSON), for the large-content warning: measured
+  // when the editor first reports, then 300 ms after the last edit (a large text parses slowly).
   const [contentSize, setContentSize] = useState<number | undefined>();
-  const onValidation = (next: EditorValidation) => {
-    setValidation(next);
-    const text = next.isObject ? editor.current?.getText() : undefined;
+  const sizeTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(
+    () => () => {
+      clearTimeout(sizeTimer.current);
+    },
+    [],
+  );
+  const measure = (text: string | undefined) => {
     const parsed = text === undefined ? undefined : parseContent(text);
     setContentSize(parsed?.ok ? contentBytes(parsed.value) : undefined);
+  };
+  const onValidation = (next: EditorValidation) => {
+    setValidation(next);
+    if (contentSize === undefined) measure(next.isObject ? editor.current?.getText() : undefined);
+  };
+  const onTextChange = (text: string) => {
+    draft.editorProps.onTextChange(text);
+    clearTimeout(sizeTimer.current);
+    sizeTimer.current = setTimeout(() => {
+      measure(text);
+    }, 300);
   };
   const [dialog, setDialog] = useState<EntryDialog>(null);
   const [writeError, setWriteError] = useState<string | null>(null);
@@ -273,6 +290,7 @@ function EntryPanelInner({
               ref={editor}
               documentUri={documentUri}
               {...draft.editorProps}
+              onTextChange={onTextChange}
               readOnly={isReadOnly || (entry.isDeleted && !isDirty)}
               ariaLabel={`Content of ${entry.type}`}
               height="100%"

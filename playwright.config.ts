@@ -9,14 +9,15 @@ import { defineConfig } from '@playwright/test';
 //   dev      the dev server, exactly what `npm start` serves (`vite`, React StrictMode mounting effects
 //            twice, deps pre-bundled on first request): e2e/dev-server.spec.ts, and the SSO and OAuth
 //            specs, whose one-time codes StrictMode's double mount must not spend twice, and the
-//            appservice spec (one sync engine per user, started and stopped by effects). Issue #7 broke
+//            appservice spec (one sync engine per user, started and stopped by effects), and the support
+//            tools (report, validation, export/import: reads and downloads started by effects). Issue #7 broke
 //            sign-in there only, while every preview test was green.
 // Ports move with E2E_PORT / E2E_DEV_PORT (a second checkout side by side). The dev default is 5174 so
 // that a developer's own `npm start` on 5173 never clashes with it.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 5174);
 const DEV_ONLY = /dev-server\.spec\.ts$/;
-const DEV_SPECS = /(dev-server|sso|oauth|appservice)\.spec\.ts$/;
+const DEV_SPECS = /(dev-server|sso|oauth|appservice|report|validation|transfer)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',

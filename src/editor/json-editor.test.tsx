@@ -282,9 +282,11 @@ describe('lazy JsonEditor', () => {
     }
     const Editor = createLazyJsonEditor(() => Promise.resolve({ default: Crashing }));
     const { ref } = renderEditor({}, Editor);
-    expect(
-      (await screen.findByRole<HTMLTextAreaElement>('textbox', { name: 'Content of m.direct' })).value,
-    ).toBe(v1);
+    const textarea = await screen.findByRole<HTMLTextAreaElement>('textbox', { name: 'Content of m.direct' });
+    // The fallback may mount a moment before it holds the text (seen on a loaded machine): wait for it.
+    await waitFor(() => {
+      expect(textarea.value).toBe(v1);
+    });
     expect(ref.current?.getText()).toBe(v1);
     expect(warn).toHaveBeenCalled();
   });

@@ -9,6 +9,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { tryParseEntryKey, type EntryKey } from '../../matrix/entry-key.ts';
 import type { ActivityFilter, ActivityRow } from './activity-view.tsx';
 import type { VersionRow } from './history-tab.tsx';
+import { downloadText } from '../../lib/download.ts';
 
 /** What the views need of the history store. */
 export interface HistoryReader {
@@ -43,17 +44,7 @@ export async function downloadHistory(
     ...(options.entry ? { entry: options.entry } : {}),
     includeSecrets: options.includeSecrets,
   });
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = options.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Give the browser a moment to start the download before the URL goes.
-  window.setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 10_000);
+  downloadText(JSON.stringify(data, null, 2), options.fileName);
 }
 
 /** A file name for an export: no secrets, just who and when. */

@@ -14,6 +14,7 @@ import type { DevicesData, RoomsData, ScopeData } from '../model.ts';
 import { accountDataQueries } from '../queries.ts';
 import type { SupportPaneProps } from './support-pane-props.ts';
 import './report-pane.css';
+import { downloadText } from '../../../lib/download.ts';
 
 /** What a browser-made report says made it. */
 export const REPORT_GENERATOR = 'Account Data Inspector (web)';
@@ -39,20 +40,6 @@ function deviceContents(devices: DevicesData | undefined): Record<string, Record
   if (!devices) return out;
   for (const [deviceId, data] of devices) out[deviceId] = contents(data);
   return out;
-}
-
-function download(text: string, fileName: string, mimeType: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Give the browser a moment to start the download before the URL goes.
-  window.setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 10_000);
 }
 
 /** `diagnostic-report-<server>-<time>`: a file name safe on every system. */
@@ -160,7 +147,7 @@ export function ReportPane(props: SupportPaneProps) {
           type="button"
           disabled={!isReady}
           onClick={() => {
-            download(report.markdown, `${base}.md`, 'text/markdown');
+            downloadText(report.markdown, `${base}.md`, 'text/markdown');
           }}
         >
           Download Markdown
@@ -169,7 +156,7 @@ export function ReportPane(props: SupportPaneProps) {
           type="button"
           disabled={!isReady}
           onClick={() => {
-            download(`${JSON.stringify(report.json, null, 2)}\n`, `${base}.json`, 'application/json');
+            downloadText(`${JSON.stringify(report.json, null, 2)}\n`, `${base}.json`, 'application/json');
           }}
         >
           Download JSON

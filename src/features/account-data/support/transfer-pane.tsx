@@ -25,25 +25,12 @@ import {
   type ImportRow,
 } from './transfer.ts';
 import './transfer.css';
+import { downloadText } from '../../../lib/download.ts';
 
 /** Above this many changed entries, diffs start collapsed (each is a Monaco instance). */
 const OPEN_DIFFS_LIMIT = 10;
 /** Above this many skipped entries, the list starts collapsed. */
 const OPEN_SKIPPED_LIMIT = 50;
-
-function download(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Give the browser a moment to start the download before the URL goes.
-  window.setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 10_000);
-}
 
 export function TransferPane(props: SupportPaneProps) {
   return (
@@ -123,7 +110,10 @@ function ExportSection({ client, global, rooms, deviceData }: SupportPaneProps) 
               includeSecrets,
               now,
             });
-            download(JSON.stringify(document, null, 2), exportFileName(client.userId, includeSecrets, now));
+            downloadText(
+              JSON.stringify(document, null, 2),
+              exportFileName(client.userId, includeSecrets, now),
+            );
           }}
         >
           Export JSON

@@ -4,9 +4,9 @@
  * checked before any request; the server's refusals (`403` not an admin, `404` no such user) are
  * explained by the caller's `error`.
  */
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { isValidUserId } from '../../matrix/api/admin.ts';
-import { Banner } from '../../components/banner.tsx';
+import { UserIdField } from '../../components/user-id-field.tsx';
 import './admin.css';
 
 export type InspectUserFormProps = {
@@ -40,8 +40,6 @@ export function InspectUserForm({
   error,
   onOpen,
 }: InspectUserFormProps) {
-  const inputId = useId();
-  const errorId = useId();
   const [input, setInput] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
   const message = refusal ?? error;
@@ -58,30 +56,16 @@ export function InspectUserForm({
           if (reason === null) onOpen(userId);
         }}
       >
-        <label htmlFor={inputId}>User ID</label>
-        <div className="field-row">
-          <input
-            id={inputId}
-            value={input}
-            onChange={(e) => {
-              setInput(e.target.value);
-            }}
-            placeholder="@alice:example.org"
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            aria-invalid={message !== null}
-            aria-describedby={message !== null ? errorId : undefined}
-          />
-          <button type="submit" className="button button--primary" disabled={opening !== null}>
-            {opening !== null ? 'Opening…' : 'Open'}
-          </button>
-        </div>
-        {message !== null ? (
-          <div id={errorId}>
-            <Banner tone="critical">{message}</Banner>
-          </div>
-        ) : null}
+        <UserIdField
+          value={input}
+          onChange={setInput}
+          placeholder="@alice:example.org"
+          message={message}
+          submitLabel="Open"
+          busyLabel="Opening…"
+          isBusy={opening !== null}
+          buttonVariant="primary"
+        />
       </form>
       {recent.length > 0 ? (
         <nav className="admin-bar__recent" aria-label="Users looked at this session">

@@ -4,9 +4,9 @@
  * (`src/matrix/appservice/namespace.ts`, docs/protocol.md §7) — and only then with the server, which
  * also requires the user to exist (`403 M_FORBIDDEN` otherwise, explained here).
  */
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { Banner } from '../../components/banner.tsx';
+import { UserIdField } from '../../components/user-id-field.tsx';
 import { isInUserNamespace, isUserIdShaped, type UserNamespace } from '../../matrix/appservice/namespace.ts';
 import { MatrixApiError, MatrixNetworkError } from '../../matrix/errors.ts';
 import './appservice.css';
@@ -50,8 +50,6 @@ function serverRefusal(userId: string, error: unknown): string {
 export function AddUserForm({ namespace, users, check, onAdd, onSelect }: AddUserFormProps) {
   const [input, setInput] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
-  const inputId = useId();
-  const errorId = useId();
   const add = useMutation({
     mutationFn: (userId: string) => check(userId),
     onSuccess: (_result, userId) => {
@@ -79,30 +77,16 @@ export function AddUserForm({ namespace, users, check, onAdd, onSelect }: AddUse
         if (reason === null) add.mutate(userId);
       }}
     >
-      <label htmlFor={inputId}>User ID</label>
-      <div className="field-row">
-        <input
-          id={inputId}
-          value={input}
-          onChange={(e) => {
-            setInput(e.target.value);
-          }}
-          placeholder="@_bridge_alice:example.org"
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          aria-invalid={message !== null}
-          aria-describedby={message !== null ? errorId : undefined}
-        />
-        <button type="submit" className="button button--secondary" disabled={add.isPending}>
-          {add.isPending ? 'Checking…' : 'Add user'}
-        </button>
-      </div>
-      {message !== null ? (
-        <div id={errorId}>
-          <Banner tone="critical">{message}</Banner>
-        </div>
-      ) : null}
+      <UserIdField
+        value={input}
+        onChange={setInput}
+        placeholder="@_bridge_alice:example.org"
+        message={message}
+        submitLabel="Add user"
+        busyLabel="Checking…"
+        isBusy={add.isPending}
+        buttonVariant="secondary"
+      />
     </form>
   );
 }

@@ -129,6 +129,7 @@ export function ReportPane(props: SupportPaneProps) {
       <div className="report-pane__actions" role="group" aria-label="Report actions">
         <button
           type="button"
+          className="button button--secondary"
           disabled={!isReady}
           onClick={() => {
             navigator.clipboard.writeText(report.markdown).then(
@@ -145,6 +146,7 @@ export function ReportPane(props: SupportPaneProps) {
         </button>
         <button
           type="button"
+          className="button button--secondary"
           disabled={!isReady}
           onClick={() => {
             downloadText(report.markdown, `${base}.md`, 'text/markdown');
@@ -154,6 +156,7 @@ export function ReportPane(props: SupportPaneProps) {
         </button>
         <button
           type="button"
+          className="button button--secondary"
           disabled={!isReady}
           onClick={() => {
             downloadText(`${JSON.stringify(report.json, null, 2)}\n`, `${base}.json`, 'application/json');

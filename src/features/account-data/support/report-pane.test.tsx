@@ -2,10 +2,11 @@
 // Diagnostic report pane (issue #14) against the msw homeserver: generated on open from the caches
 // and the server's answers, secret entries named but never shown, no token; copy and downloads.
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MatrixClient } from '../../../matrix/client.ts';
 import type { Authorization } from '../../../matrix/transport.ts';
 import type { DiagnosticReport } from '../../../matrix/report.ts';
+import { captureDownloads } from '../../../test/downloads.ts';
 import { setupMswHomeserver } from '../../../test/msw-homeserver.ts';
 import { renderWithQueryClient } from '../../../test/render.tsx';
 import { liveEntry, type RoomsData, type ScopeData } from '../model.ts';
@@ -20,37 +21,7 @@ const SECRET_MARKER = 'SECRET-IV-7731';
 
 afterEach(cleanup);
 
-if (typeof Blob.prototype.text !== 'function') {
-  Blob.prototype.text = function (this: Blob) {
-    return new Promise<string>((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => {
-        resolve(reader.result as string);
-      };
-      reader.onerror = () => {
-        reject(reader.error ?? new Error('unreadable'));
-      };
-      reader.readAsText(this);
-    });
-  };
-}
-
-let downloads: { name: string; blob: Blob }[];
-beforeEach(() => {
-  downloads = [];
-  let n = 0;
-  const blobs = new Map<string, Blob>();
-  URL.createObjectURL = (blob: Blob | MediaSource) => {
-    const url = `blob:test/${String((n += 1))}`;
-    blobs.set(url, blob as Blob);
-    return url;
-  };
-  URL.revokeObjectURL = () => undefined;
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    const blob = blobs.get(this.href);
-    if (blob) downloads.push({ name: this.download, blob });
-  });
-});
+const downloads = captureDownloads();
 
 const global: ScopeData = {
   'm.direct': liveEntry('m.direct', { '@bob:hs.test': [ROOM] }),

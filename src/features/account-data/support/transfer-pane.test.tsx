@@ -3,9 +3,10 @@
 // default, a bad file changes nothing, the import lists what would change and writes only the
 // selected entries through the usual write path, each with its outcome; read-only: export only.
 import { cleanup, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MatrixClient } from '../../../matrix/client.ts';
 import { REDACTED_CONTENT } from '../../../matrix/redaction.ts';
+import { captureDownloads } from '../../../test/downloads.ts';
 import { setupMswHomeserver } from '../../../test/msw-homeserver.ts';
 import { renderWithQueryClient } from '../../../test/render.tsx';
 import { liveEntry, type RoomsData, type ScopeData } from '../model.ts';
@@ -22,38 +23,7 @@ const ROOM = '!room:hs.test';
 
 afterEach(cleanup);
 
-// jsdom's Blob has no text() (every browser has); read it the old way.
-if (typeof Blob.prototype.text !== 'function') {
-  Blob.prototype.text = function (this: Blob) {
-    return new Promise<string>((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => {
-        resolve(reader.result as string);
-      };
-      reader.onerror = () => {
-        reject(reader.error ?? new Error('unreadable'));
-      };
-      reader.readAsText(this);
-    });
-  };
-}
-
-let downloads: { name: string; blob: Blob }[];
-beforeEach(() => {
-  downloads = [];
-  let n = 0;
-  const blobs = new Map<string, Blob>();
-  URL.createObjectURL = (blob: Blob | MediaSource) => {
-    const url = `blob:test/${String((n += 1))}`;
-    blobs.set(url, blob as Blob);
-    return url;
-  };
-  URL.revokeObjectURL = () => undefined;
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    const blob = blobs.get(this.href);
-    if (blob) downloads.push({ name: this.download, blob });
-  });
-});
+const downloads = captureDownloads();
 
 const global: ScopeData = {
   'org.example.a': liveEntry('org.example.a', { v: 1 }),

@@ -13,6 +13,7 @@ import { createAccountDataSync } from '../matrix/sync/create-sync.ts';
 import type { SyncEvent } from '../matrix/types.ts';
 import { PendingWrites } from '../features/account-data/pending-writes.ts';
 import type { ProvisionalSnapshot } from '../features/account-data/provisional.ts';
+import { historyWriterForPage } from '../features/account-data/history/history-writer-for-page.ts';
 import { HistoryStore } from '../features/account-data/history/history-store.ts';
 import { readHistoryLimits } from '../features/account-data/history/history-limits.ts';
 import type { WriteEvent } from '../features/account-data/write-events.ts';
@@ -58,7 +59,15 @@ export function useAccountDataSync(
   const [pending] = useState(() => new PendingWrites());
   // One per identity; it writes off the render path (docs/architecture.md "Sync → state").
   const [history] = useState(
-    () => new HistoryStore(new LocalDb(), client.userId, { limits: readHistoryLimits(client.userId) }),
+    () => {
+      const db = new LocalDb();
+      // The flushes run in the history worker (history-writer.ts): a 10,000-room first sync's
+      // versions are stored off the page's thread.
+      return new HistoryStore(db, client.userId, {
+        limits: readHistoryLimits(client.userId),
+        writer: historyWriterForPage(db, client.userId),
+      });
+    },
   );
   const recordWrite = useCallback(
     (event: WriteEvent) => {

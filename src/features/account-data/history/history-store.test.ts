@@ -5,7 +5,8 @@ import { entryKey, type EntryKey } from '../../../matrix/entry-key.ts';
 import type { AccountDataScope, JsonObject, SyncEvent } from '../../../matrix/types.ts';
 import type { WriteEvent } from '../write-events.ts';
 import type { HistoryReader } from '../use-history.ts';
-import { HistoryStore, WRITE_SLICE, type HistoryStoreOptions } from './history-store.ts';
+import { HistoryStore, type HistoryStoreOptions } from './history-store.ts';
+import { WRITE_SLICE } from './history-writer.ts';
 
 const ME = '@me:example.org';
 const GLOBAL: AccountDataScope = { kind: 'global' };

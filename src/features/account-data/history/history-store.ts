@@ -38,10 +38,10 @@ import { parseEntryKey, type EntryKey } from '../../../matrix/entry-key.ts';
 import type { AccountDataScope, SyncEvent } from '../../../matrix/types.ts';
 import type { WriteEvent } from '../write-events.ts';
 import { historyExport, type ExportedVersion, type HistoryExport } from './history-export.ts';
-import { loadKnown, prepare, write, type QueueItem } from './history-flush.ts';
+import type { QueueItem } from './history-flush.ts';
 import { DEFAULT_HISTORY_LIMITS, checkedLimits, type HistoryLimits } from './history-limits.ts';
 import { toVersion, type HistoryVersion } from './history-records.ts';
-import { KnownVersions } from './known-versions.ts';
+import { InlineHistoryWriter, openWithin, StalledError, type HistoryWriter } from './history-writer.ts';
 
 export type { ExportedVersion, HistoryExport, HistoryLimits, HistoryVersion };
 export { DEFAULT_HISTORY_LIMITS };
@@ -76,6 +76,11 @@ export type HistoryStoreOptions = {
   schedule?: FlushScheduler;
   /** How long opening the database may take before history gives up (default 10 s). */
   openTimeoutMs?: number;
+  /**
+   * Where flushes do their work. Default: on this thread ({@link InlineHistoryWriter}); the app
+   * passes the history worker's (`history-writer-for-page.ts`).
+   */
+  writer?: HistoryWriter;
 };
 
 /** Batches and writes waiting for a flush beyond which the database is taken to be stuck. */
@@ -94,9 +99,7 @@ export class HistoryStore {
   private chain: Promise<void> = Promise.resolve();
   private needsFullEviction = false;
   private available = true;
-  private isLoaded = false;
-  /** The latest version of each entry, as far as this session knows (the transaction checks again). */
-  private readonly known = new KnownVersions();
+  private readonly writer: HistoryWriter;
   private readonly listeners = new Set<() => void>();
 
   constructor(db: LocalDb, account: string, options: HistoryStoreOptions = {}) {
@@ -104,6 +107,8 @@ export class HistoryStore {
     this.account = account;
     this.limitsNow = checkedLimits({ ...DEFAULT_HISTORY_LIMITS, ...options.limits });
     this.openTimeoutMs = options.openTimeoutMs ?? 10_000;
+    this.writer =
+      options.writer ?? new InlineHistoryWriter(db, account, { openTimeoutMs: this.openTimeoutMs });
     this.schedule =
       options.schedule ??
       ((run) => {
@@ -255,19 +260,9 @@ export class HistoryStore {
     });
   }
 
-  /** The database, or a {@link StalledError} when it does not open in time (an old tab blocks it). */
-  private async open(): Promise<IDBPDatabase<LocalDbSchema>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new StalledError());
-      }, this.openTimeoutMs);
-    });
-    try {
-      return await Promise.race([this.db.open(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** The database, or a `StalledError` when it does not open in time (an old tab blocks it). */
+  private open(): Promise<IDBPDatabase<LocalDbSchema>> {
+    return openWithin(this.db, this.openTimeoutMs);
   }
 
   private async openForReading(): Promise<IDBPDatabase<LocalDbSchema> | null> {
@@ -297,29 +292,7 @@ export class HistoryStore {
     this.needsFullEviction = false;
     if (items.length === 0 && !fullEviction) return;
     try {
-      const db = await this.open();
-      if (!this.isLoaded) {
-        await loadKnown(db, this.account, this.known);
-        this.isLoaded = true;
-      }
-      const candidates = prepare(items, this.known);
-      if (candidates.length === 0 && !fullEviction) return;
-      // A big account's first sync brings tens of thousands of versions at once: they are written
-      // in slices, each its own short transaction with a pause between, so that the page stays
-      // responsive meanwhile (one transaction for 30,000 versions blocks it for seconds, #13).
-      let isChanged = false;
-      for (let start = 0; start === 0 || start < candidates.length; start += WRITE_SLICE) {
-        if (start > 0) await pause();
-        const job = {
-          account: this.account,
-          limits: this.limitsNow,
-          candidates: candidates.slice(start, start + WRITE_SLICE),
-          fullEviction: fullEviction && start === 0,
-          known: this.known,
-        };
-        if (await write(db, job)) isChanged = true;
-      }
-      if (isChanged) this.notify();
+      if (await this.writer.flush({ items, limits: this.limitsNow, fullEviction })) this.notify();
     } catch (error) {
       this.fail(error);
     }
@@ -342,40 +315,10 @@ export class HistoryStore {
     if (!this.available) return;
     this.available = false;
     this.queue = [];
-    this.known.clear();
+    this.writer.reset();
     warn('is unavailable in this browser; versions are no longer recorded', error);
     this.notify();
   }
-}
-
-/**
- * Versions per transaction when a flush has many: small enough that one slice's work is a short
- * task (Chromium's IndexedDB costs ≈ 0.3–1 ms per version on the main thread; 30,000 versions of a
- * 10,000-room first sync in one go blocked the page for seconds, and a live change waited behind).
- */
-export const WRITE_SLICE = 100;
-
-/**
- * Lets the page handle input, sync batches and painting between two slices: the next slice waits
- * for an idle moment (at most half a second), or a plain task where there is no idle callback.
- */
-function pause(): Promise<void> {
-  return new Promise((resolve) => {
-    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number })
-      .requestIdleCallback;
-    if (idle)
-      idle(
-        () => {
-          resolve();
-        },
-        { timeout: 500 },
-      );
-    else setTimeout(resolve, 0);
-  });
-}
-
-class StalledError extends Error {
-  override name = 'StalledError';
 }
 
 /** Logs that the history failed, naming only the error's kind (never content or keys). */

@@ -505,6 +505,21 @@ describe('TreeView focus restoration', () => {
   });
 });
 
+describe('TreeView re-rendering', () => {
+  it('re-renders only the rows whose node object changed, with their new content', () => {
+    const renderContent = vi.fn((node: TreeNode) => `(${node.label})`);
+    const nodes: TreeNode[] = ['a', 'b', 'c'].map((id) => ({ id, level: 1, label: id, expandable: false }));
+    const props = { label: 't', selectedId: null, onSelect: () => {}, onToggle: () => {}, renderContent };
+    const { rerender } = render(<TreeView {...props} nodes={nodes} fixedViewport={VIEWPORT} />);
+    expect(rows().map((item) => item.textContent)).toEqual(['a (a)', 'b (b)', 'c (c)']);
+    renderContent.mockClear();
+    const [a, b, c] = nodes as [TreeNode, TreeNode, TreeNode];
+    rerender(<TreeView {...props} nodes={[a, { ...b, label: 'B' }, c]} fixedViewport={VIEWPORT} />);
+    expect(renderContent.mock.calls.map(([node]) => node.id)).toEqual(['b']);
+    expect(rows().map((item) => item.textContent)).toEqual(['a (a)', 'B (B)', 'c (c)']);
+  });
+});
+
 describe('TreeView virtualisation', () => {
   const ROOMS = 10_000;
   const bigNodes: TreeNode[] = Array.from({ length: ROOMS }, (_, i) => ({
@@ -627,7 +642,7 @@ describe('computeStructure', () => {
     expect(Array.from(s.parent)).toEqual([-1, 0, 1, 0, -1, 4, -1]);
     expect(Array.from(s.posInSet)).toEqual([1, 1, 1, 2, 2, 1, 3]);
     expect(nodes.map((_, i) => s.setSize(i))).toEqual([3, 2, 1, 2, 3, 1, 3]);
-    expect(s.indexById.get('b1')).toBe(5);
+    expect(s.indexOf('b1')).toBe(5);
   });
 
   it('starts a new sibling group under each parent', () => {
@@ -635,6 +650,38 @@ describe('computeStructure', () => {
     const s = computeStructure(nodes);
     expect(Array.from(s.posInSet)).toEqual([1, 1, 2, 1, 2]);
     expect(nodes.map((_, i) => s.setSize(i))).toEqual([2, 1, 2, 2, 2]);
+  });
+
+  it('finds a row by ID, looking where it was first', () => {
+    const s = computeStructure([n('a', 1), n('b', 1), n('c', 1)]);
+    expect(s.indexOf('c')).toBe(2);
+    expect(s.indexOf('c', 2)).toBe(2);
+    expect(s.indexOf('c', 0)).toBe(2);
+    expect(s.indexOf('a', 7)).toBe(0);
+    expect(s.indexOf('zzz')).toBe(-1);
+    expect(s.indexOf('zzz', 1)).toBe(-1);
+  });
+
+  it('derives the shape only when asked, once', () => {
+    let levelReads = 0;
+    const nodes: TreeNode[] = ['a', 'a1', 'b'].map((id) => ({
+      id,
+      label: id,
+      expandable: false,
+      get level() {
+        levelReads++;
+        return id.length;
+      },
+    }));
+    const s = computeStructure(nodes);
+    expect(s.indexOf('b')).toBe(2);
+    expect(levelReads).toBe(0);
+    expect(Array.from(s.parent)).toEqual([-1, 0, -1]);
+    expect(levelReads).toBe(3);
+    expect(Array.from(s.posInSet)).toEqual([1, 1, 2]);
+    expect(s.setSize(0)).toBe(2);
+    expect(Array.from(s.group)).toEqual([0, 1, 0]);
+    expect(levelReads).toBe(3);
   });
 
   it('handles 100,000 rows quickly', () => {

@@ -115,9 +115,8 @@ export function TreeView<T extends TreeNode>({
   'aria-describedby': describedBy,
 }: TreeViewProps<T>) {
   const structure = useMemo(() => computeStructure(nodes), [nodes]);
-  const { indexById } = structure;
   const selected = selectedId ?? null;
-  const selectedIndex = selected === null ? -1 : (indexById.get(selected) ?? -1);
+  const selectedIndex = selected === null ? -1 : structure.indexOf(selected);
 
   // --- Focus: which row is the tab stop. Derived during render, never in an effect. ---
   const [focus, setFocus] = useState<FocusState>({ id: null, index: 0 });
@@ -132,7 +131,7 @@ export function TreeView<T extends TreeNode>({
       setFocus(focusState);
     }
   }
-  const focusIndex = resolveFocusIndex(focusState, indexById, selectedIndex, nodes.length);
+  const focusIndex = resolveFocusIndex(focusState, structure, selectedIndex, nodes.length);
   const focusedId = nodes[focusIndex]?.id ?? null;
   if (focusedId !== null && (focusedId !== focusState.id || focusIndex !== focusState.index)) {
     // The focused row moved or disappeared: adopt where it is now, or its replacement.
@@ -325,9 +324,9 @@ export function TreeView<T extends TreeNode>({
     const target = event.target as Element;
     const row = target.closest('[role="treeitem"]');
     if (!row || !event.currentTarget.contains(row)) return;
-    const index = indexById.get(row.getAttribute('data-id') ?? '');
-    const node = index === undefined ? undefined : nodes[index];
-    if (index === undefined || !node) return;
+    const index = structure.indexOf(row.getAttribute('data-id') ?? '');
+    const node = nodes[index];
+    if (!node) return;
     moveFocus(index, { select: true });
     if (node.expandable && target.closest('[data-twisty]')) onToggle(node.id, !node.expanded);
   };
@@ -442,21 +441,59 @@ function TreeRowImpl<T extends TreeNode>({
 
 const TreeRow = memo(TreeRowImpl) as typeof TreeRowImpl;
 
-/** Tree shape derived from the flat rows in one O(n) pass. */
+/**
+ * The tree's shape, derived from the flat rows. A new rows array (a filter keystroke on 10,000 rooms)
+ * costs almost nothing here until something asks: rows that carry `setSize`/`posInSet` render without
+ * the shape, which is computed in one O(n) pass on first use (a key press), and an ID is found by
+ * looking where it was, then scanning — no Map of every row ID per rows array (issue #13).
+ */
 type TreeStructure = {
-  indexById: Map<string, number>;
+  /** Index of the row with this ID, or -1. `hint` (where it was) is checked first; answers are remembered. */
+  indexOf: (id: string, hint?: number) => number;
   /** Index of each row's parent row, or -1 at the top level. */
-  parent: Int32Array;
+  readonly parent: Int32Array;
   /** 1-based position of each row among its siblings. */
-  posInSet: Uint32Array;
+  readonly posInSet: Uint32Array;
   setSize: (index: number) => number;
   /** Sibling group of each row: rows share a group when they have the same parent. */
-  group: Uint32Array;
+  readonly group: Uint32Array;
 };
 
+type TreeShape = Pick<TreeStructure, 'parent' | 'posInSet' | 'group'> & { groupSizes: number[] };
+
 export function computeStructure(nodes: readonly TreeNode[]): TreeStructure {
+  let shape: TreeShape | undefined;
+  const shapeOf = () => (shape ??= computeShape(nodes));
+  const found = new Map<string, number>();
+  return {
+    indexOf: (id, hint = -1) => {
+      if (nodes[hint]?.id === id) return hint;
+      let index = found.get(id);
+      if (index === undefined) {
+        index = nodes.findIndex((node) => node.id === id);
+        found.set(id, index);
+      }
+      return index;
+    },
+    get parent() {
+      return shapeOf().parent;
+    },
+    get posInSet() {
+      return shapeOf().posInSet;
+    },
+    get group() {
+      return shapeOf().group;
+    },
+    setSize: (index) => {
+      const { group, groupSizes } = shapeOf();
+      return groupSizes[group[index] ?? 0] ?? 1;
+    },
+  };
+}
+
+/** Parents, positions and sibling groups of the rows, in one O(n) pass. */
+function computeShape(nodes: readonly TreeNode[]): TreeShape {
   const count = nodes.length;
-  const indexById = new Map<string, number>();
   const parent = new Int32Array(count);
   const posInSet = new Uint32Array(count);
   const group = new Uint32Array(count);
@@ -467,7 +504,6 @@ export function computeStructure(nodes: readonly TreeNode[]): TreeStructure {
   for (let index = 0; index < count; index++) {
     const node = nodes[index];
     if (!node) continue;
-    indexById.set(node.id, index);
     const level = Math.max(1, Math.floor(node.level));
     // A row closes every deeper sibling group: later deeper rows belong to a new parent.
     if (openGroup.length > level + 1) openGroup.length = level + 1;
@@ -484,24 +520,18 @@ export function computeStructure(nodes: readonly TreeNode[]): TreeStructure {
     parent[index] = level > 1 ? (lastAtLevel[level - 1] ?? -1) : -1;
     lastAtLevel[level] = index;
   }
-  return {
-    indexById,
-    parent,
-    posInSet,
-    group,
-    setSize: (index) => groupSizes[group[index] ?? 0] ?? 1,
-  };
+  return { parent, posInSet, group, groupSizes };
 }
 
 function resolveFocusIndex(
   focus: FocusState,
-  indexById: Map<string, number>,
+  structure: TreeStructure,
   selectedIndex: number,
   count: number,
 ): number {
   if (count === 0) return -1;
-  const byId = focus.id === null ? undefined : indexById.get(focus.id);
-  if (byId !== undefined) return byId;
+  const byId = focus.id === null ? -1 : structure.indexOf(focus.id, focus.index);
+  if (byId >= 0) return byId;
   if (focus.id === null && selectedIndex >= 0) return selectedIndex;
   // The focused row is gone (collapsed away, deleted): stay at the same position.
   return Math.min(Math.max(focus.index, 0), count - 1);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JsonObject } from '../../matrix/types.ts';
 import { entryKey } from '../../matrix/entry-key.ts';
 import {
@@ -396,6 +396,208 @@ describe('buildTreeRows: the Devices group (issue #10)', () => {
       `${MSC3890}AAA`,
     ]);
     expect(hidden.find((r) => r.id === AAA)).toMatchObject({ count: 4 });
+  });
+
+  it('keeps alias rows while their parent stays, and replaces them when the entry moves to the orphans', () => {
+    const expanded = new Set([GROUP_IDS.global, GROUP_IDS.devices, AAA, ORPHANS_ROW_ID]);
+    const aliasId = aliasRowId(AAA, { kind: 'global' }, `${CLIENT_INFO}AAA`);
+    const globalId = entryRowId({ kind: 'global' }, `${CLIENT_INFO}AAA`);
+    const first = build({ expanded });
+    const second = build({ expanded: new Set(expanded) });
+    const row = (rows: AccountDataRow[], id: string) => rows.find((r) => r.id === id);
+    expect(row(second, aliasId)).toBeDefined();
+    expect(row(second, aliasId)).toBe(row(first, aliasId));
+    expect(row(second, globalId)).toBe(row(first, globalId));
+
+    // AAA signs out: its client information is now an orphan, under another parent.
+    const signedOut = build({ expanded, devices: devList.filter((d) => d.device_id !== 'AAA') });
+    expect(row(signedOut, aliasId)).toBeUndefined();
+    const orphanId = aliasRowId(ORPHANS_ROW_ID, { kind: 'global' }, `${CLIENT_INFO}AAA`);
+    expect(childrenOf(signedOut, ORPHANS_ROW_ID).map((r) => r.id)).toContain(orphanId);
+    expect(row(signedOut, orphanId)).toMatchObject({ isAlias: true, entry: devGlobal[`${CLIENT_INFO}AAA`] });
+    // Under Global it is the same row as before.
+    expect(row(signedOut, globalId)).toBe(row(first, globalId));
+  });
+
+  it('builds, through any sequence of filters, expansions and changes, exactly the rows a fresh build does', async () => {
+    const roomsWithMore = foldSyncBatch(
+      { global: {}, rooms, devices: emptyDevices },
+      [
+        {
+          kind: 'room-snapshot',
+          roomId: '!b:x',
+          data: { 'm.fully_read': { event_id: '$e' }, 'org.example.beta': { note: 'beta note' } },
+          deleted: ['org.example.gone'],
+        },
+      ],
+      2,
+    ).rooms;
+    const changed = foldSyncBatch(
+      { global: devGlobal, rooms: roomsWithMore, devices: devDeviceData },
+      [
+        {
+          kind: 'changed',
+          scope: { kind: 'room', roomId: '!a:x' },
+          type: 'org.example.new',
+          content: { x: 1 },
+        },
+        { kind: 'room-updated', room: { roomId: '!b:x', name: 'Aardvark' } },
+        { kind: 'deleted', scope: { kind: 'global' }, type: 'm.direct' },
+      ],
+      3,
+    );
+    const fromChanged = { global: changed.global, rooms: changed.rooms, deviceData: changed.devices };
+    const all = new Set([GROUP_IDS.global, GROUP_IDS.rooms, GROUP_IDS.devices, AAA, ORPHANS_ROW_ID]);
+    const steps: Parameters<typeof buildTreeRows>[0][] = [
+      { ...devInput, rooms: roomsWithMore, expanded: all },
+      ...['b', 'be', 'bet', 'beta', 'bet', 'be', 'b', ''].map((filter) => ({
+        ...devInput,
+        rooms: roomsWithMore,
+        expanded: all,
+        filter,
+      })),
+      { ...devInput, rooms: roomsWithMore, expanded: new Set([...all, roomRowId('!b:x')]) },
+      { ...devInput, rooms: roomsWithMore, expanded: new Set([...all, roomRowId('!a:x')]) },
+      { ...devInput, rooms: roomsWithMore, expanded: all, showDeleted: false },
+      { ...devInput, rooms: roomsWithMore, expanded: all, filter: 'a', showDeleted: false },
+      { ...devInput, ...fromChanged, expanded: all, filter: 'a' },
+      { ...devInput, ...fromChanged, expanded: all, filter: '' },
+      { ...devInput, ...fromChanged, devices: devList.slice(1), expanded: all },
+    ];
+    for (const step of steps) {
+      const kept = buildTreeRows(step);
+      vi.resetModules();
+      const fresh = await import('./tree-model.ts');
+      expect(kept).toEqual(fresh.buildTreeRows(step));
+    }
+  });
+});
+
+describe('buildTreeRows: rows kept between builds (issue #13)', () => {
+  const A = roomRowId('!a:x');
+  const B = roomRowId('!b:x');
+  const input = { ...base, expanded: new Set([GROUP_IDS.global, GROUP_IDS.rooms, A, B]), filter: '' };
+  const byId = (rows: AccountDataRow[]) => new Map(rows.map((r) => [r.id, r]));
+  const aTag = entryRowId({ kind: 'room', roomId: '!a:x' }, 'm.tag');
+  const bRead = entryRowId({ kind: 'room', roomId: '!b:x' }, 'm.fully_read');
+
+  it('returns the same row objects when nothing about them changed', () => {
+    const first = byId(buildTreeRows(input));
+    const second = byId(buildTreeRows({ ...input, expanded: new Set(input.expanded) }));
+    const kept = [A, B, aTag, bRead, entryRowId({ kind: 'global' }, 'm.direct')];
+    for (const id of kept) {
+      expect(second.get(id)).toBeDefined();
+      expect(second.get(id)).toBe(first.get(id));
+    }
+  });
+
+  it('replaces the rows of a changed room and entry, and keeps the others', () => {
+    const first = byId(buildTreeRows(input));
+    const changed = foldSyncBatch(
+      { global, rooms, devices: emptyDevices },
+      [{ kind: 'changed', scope: { kind: 'room', roomId: '!a:x' }, type: 'm.tag', content: { tags: {} } }],
+      2,
+    ).rooms;
+    const second = byId(buildTreeRows({ ...input, rooms: changed }));
+    expect(second.get(aTag)).not.toBe(first.get(aTag));
+    expect(second.get(aTag)).toMatchObject({ entry: changed.byId.get('!a:x')?.data['m.tag'] });
+    expect(second.get(A)).not.toBe(first.get(A));
+    expect(second.get(A)).toMatchObject({ room: changed.byId.get('!a:x') });
+    expect(second.get(B)).toBe(first.get(B));
+    expect(second.get(bRead)).toBe(first.get(bRead));
+  });
+
+  it('gives an entry shown in several scopes a row in each, even when they share their data', () => {
+    const shared = liveEntry('org.example.shared', { v: 1 });
+    const data: ScopeData = { [shared.type]: shared };
+    const twoRooms: RoomsData = {
+      order: ['!a:x', '!b:x'],
+      byId: new Map([
+        ['!a:x', { info: { roomId: '!a:x', name: 'alpha' }, data }],
+        ['!b:x', { info: { roomId: '!b:x', name: 'Beta' }, data }],
+      ]),
+      isComplete: true,
+    };
+    const expanded = new Set([...input.expanded, GROUP_IDS.devices, deviceRowId('DEV1')]);
+    const rows = buildTreeRows({
+      ...input,
+      expanded,
+      global: data,
+      rooms: twoRooms,
+      deviceData: new Map([['DEV1', data]]),
+    });
+    expect(rows.filter((r) => r.kind === 'entry').map((r) => [r.id, r.level])).toEqual([
+      [entryRowId({ kind: 'global' }, shared.type), 2],
+      [entryRowId({ kind: 'room', roomId: '!a:x' }, shared.type), 3],
+      [entryRowId({ kind: 'room', roomId: '!b:x' }, shared.type), 3],
+      [entryRowId({ kind: 'device', deviceId: 'DEV1' }, shared.type), 3],
+    ]);
+  });
+
+  it('replaces a room row when it is expanded or collapsed', () => {
+    const first = byId(buildTreeRows(input));
+    const second = byId(buildTreeRows({ ...input, expanded: new Set([GROUP_IDS.rooms, A]) }));
+    expect(second.get(B)).not.toBe(first.get(B));
+    expect(second.get(B)).toMatchObject({ expanded: false });
+    expect(second.has(bRead)).toBe(false);
+    expect(second.get(A)).toBe(first.get(A));
+    expect(byId(buildTreeRows(input)).get(B)).toMatchObject({ expanded: true });
+  });
+
+  it('replaces rows whose position changed when the filter changes what is shown, and back', () => {
+    const twoEntries = foldSyncBatch(
+      { global, rooms, devices: emptyDevices },
+      [
+        {
+          kind: 'changed',
+          scope: { kind: 'room', roomId: '!b:x' },
+          type: 'org.example.b',
+          content: { b: 1 },
+        },
+      ],
+      2,
+    ).rooms;
+    const bOwn = entryRowId({ kind: 'room', roomId: '!b:x' }, 'org.example.b');
+    const all = byId(buildTreeRows({ ...input, rooms: twoEntries }));
+    expect(all.get(B)).toMatchObject({ posInSet: 2, setSize: 2 });
+    expect(all.get(bOwn)).toMatchObject({ posInSet: 2, setSize: 2 });
+
+    // Only Beta's own entry matches: Beta is the only room, and the entry its only child.
+    const filtered = byId(buildTreeRows({ ...input, rooms: twoEntries, filter: 'example.b' }));
+    expect(filtered.has(A)).toBe(false);
+    expect(filtered.get(B)).toMatchObject({ posInSet: 1, setSize: 1, expanded: true });
+    expect(filtered.get(bOwn)).toMatchObject({ posInSet: 1, setSize: 1 });
+    expect(filtered.get(bOwn)).not.toBe(all.get(bOwn));
+    expect(filtered.has(bRead)).toBe(false);
+
+    const back = byId(buildTreeRows({ ...input, rooms: twoEntries }));
+    expect(back.get(B)).toMatchObject({ posInSet: 2, setSize: 2 });
+    expect(back.get(bOwn)).toMatchObject({ posInSet: 2, setSize: 2 });
+    // Beta moves from second of two rooms to first of two.
+    const threeRooms = foldSyncBatch(
+      { global, rooms: twoEntries, devices: emptyDevices },
+      [
+        { kind: 'room-added', room: { roomId: '!c:x', name: 'Gamma' } },
+        { kind: 'changed', scope: { kind: 'room', roomId: '!a:x' }, type: 'x.one', content: {} },
+        { kind: 'changed', scope: { kind: 'room', roomId: '!b:x' }, type: 'x.one', content: {} },
+        { kind: 'changed', scope: { kind: 'room', roomId: '!b:x' }, type: 'x.two', content: {} },
+        { kind: 'changed', scope: { kind: 'room', roomId: '!c:x' }, type: 'x.two', content: {} },
+      ],
+      3,
+    ).rooms;
+    const one = byId(buildTreeRows({ ...input, rooms: threeRooms, filter: 'x.one' }));
+    const two = byId(buildTreeRows({ ...input, rooms: threeRooms, filter: 'x.two' }));
+    expect(one.get(B)).toMatchObject({ posInSet: 2, setSize: 2 });
+    expect(two.get(B)).toMatchObject({ posInSet: 1, setSize: 2 });
+    const onlyBeta = byId(buildTreeRows({ ...input, rooms: threeRooms, filter: 'example.b' }));
+    expect(onlyBeta.get(B)).toMatchObject({ posInSet: 1, setSize: 1 });
+
+    // Typing on while the same rows match keeps them.
+    const wider = byId(buildTreeRows({ ...input, rooms: twoEntries, filter: 'xample.b' }));
+    const narrower = byId(buildTreeRows({ ...input, rooms: twoEntries, filter: 'example.b' }));
+    expect([...narrower.keys()]).toEqual([...wider.keys()]);
+    expect(narrower.get(B)).toBe(wider.get(B));
+    expect(narrower.get(bOwn)).toBe(wider.get(bOwn));
   });
 });
 

@@ -96,47 +96,110 @@ export function entrySummary(entry: Entry): string {
 
 const byType = (a: Entry, b: Entry) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
 
-/**
- * What the filter searches in an entry — its type and its content — lower-cased once per entry
- * object: entries are immutable and replaced on change, so a keystroke on 10,000 rooms lower-cases
- * nothing. A secret entry's content is searched only once revealed (issue #14).
+type EntryRow = Extract<AccountDataRow, { kind: 'entry' }>;
+type RoomRow = Extract<AccountDataRow, { kind: 'room' }>;
+
+/*
+ * What the tree keeps between builds, by the immutable data objects it shows (so it goes when they
+ * go): sorted entries, the filter's lower-cased text, and the rows of the last build. A row whose
+ * data and place did not change is the same object as last time, so a filter keystroke on 10,000
+ * rooms sorts and lower-cases nothing, allocates only the rows that changed, and the tree's memoised
+ * rows re-render only when theirs did (issue #13). A kept row is used only when everything else it
+ * shows (scope, place, expansion, count) is unchanged, so reuse never shows what a fresh row would not.
  */
-type Haystack = { type: string; content: string; isSecret: boolean };
-const haystacks = new WeakMap<Entry, Haystack>();
-function haystackOf(entry: Entry): Haystack {
-  let haystack = haystacks.get(entry);
-  if (haystack === undefined) {
-    haystack = {
-      type: entry.type.toLowerCase(),
-      content: entry.isDeleted ? '' : entry.text.toLowerCase(),
-      isSecret: isSecretType(entry.type, entry.content ?? entry.lastContent),
-    };
-    haystacks.set(entry, haystack);
+
+/** An entry in one list of the tree, and what the tree keeps for it there. */
+type EntryItem = {
+  entry: Entry;
+  /** What the filter searches, lower-cased on first use. */
+  haystack?: { type: string; content: string; isSecret: boolean };
+  row?: EntryRow;
+};
+
+/**
+ * Items of entries listed a second time (under a device or "Orphaned entries"), by entry: those
+ * lists are made anew by every build, and are short.
+ */
+const aliasItems = new WeakMap<Entry, EntryItem>();
+function aliasItemOf(entry: Entry): EntryItem {
+  let item = aliasItems.get(entry);
+  if (item === undefined) {
+    item = { entry };
+    aliasItems.set(entry, item);
   }
-  return haystack;
+  return item;
 }
 
+/**
+ * Whether the filter shows an entry: its type or content contains the needle. A secret entry's
+ * content is searched only once revealed (issue #14).
+ */
 function matches(
-  entry: Entry,
+  item: EntryItem,
   needle: string,
   scope: AccountDataScope,
   revealed: ReadonlySet<EntryKey> | undefined,
 ): boolean {
-  const haystack = haystackOf(entry);
+  const { entry } = item;
+  const haystack = (item.haystack ??= {
+    type: entry.type.toLowerCase(),
+    content: entry.isDeleted ? '' : entry.text.toLowerCase(),
+    isSecret: isSecretType(entry.type, entry.content ?? entry.lastContent),
+  });
   if (haystack.type.includes(needle)) return true;
   if (haystack.isSecret && !revealed?.has(entryKey(scope, entry.type))) return false;
   return haystack.content.includes(needle);
 }
 
-/** Room names lower-cased once per room info object (the filter matches names too). */
-const lowerNames = new WeakMap<RoomData['info'], string>();
-function lowerNameOf(info: RoomData['info']): string {
-  let name = lowerNames.get(info);
-  if (name === undefined) {
-    name = `${info.name}\u0000${info.roomId}`.toLowerCase();
-    lowerNames.set(info, name);
+/**
+ * A scope's entries sorted by type, and their items, made on first use: a collapsed room only needs
+ * its count.
+ */
+type EntryList = { entries: Entry[]; items?: EntryItem[] };
+const itemsOf = (list: EntryList) => (list.items ??= list.entries.map((entry) => ({ entry })));
+
+/** A scope's lists: all its entries, or only the live ones. */
+type EntryLists = { all?: EntryList; live?: EntryList };
+function listOf(data: ScopeData, lists: EntryLists, showDeleted: boolean): EntryList {
+  const key = showDeleted ? 'all' : 'live';
+  let list = lists[key];
+  if (!list) {
+    const values = Object.values(data);
+    list = { entries: (showDeleted ? values : values.filter((e) => !e.isDeleted)).sort(byType) };
+    lists[key] = list;
   }
-  return name;
+  return list;
+}
+
+/** A scope's items, memoised per scope object: unchanged scopes keep theirs. */
+const scopeLists = new WeakMap<ScopeData, EntryLists>();
+function scopeItems(data: ScopeData, showDeleted: boolean): EntryItem[] {
+  let lists = scopeLists.get(data);
+  if (!lists) {
+    lists = {};
+    scopeLists.set(data, lists);
+  }
+  return itemsOf(listOf(data, lists, showDeleted));
+}
+
+/** A room and what the tree keeps for it: one lookup per room and keystroke. */
+type RoomItem = EntryLists & {
+  room: RoomData;
+  id: string;
+  scope: AccountDataScope;
+  /** Name and ID, lower-cased on first use: the filter matches them too. */
+  name?: string;
+  row?: RoomRow;
+};
+const roomItems = new WeakMap<RoomData, RoomItem>();
+function roomItemOf(room: RoomData): RoomItem {
+  let item = roomItems.get(room);
+  if (item === undefined) {
+    const { roomId } = room.info;
+    item = { room, id: roomRowId(roomId), scope: { kind: 'room', roomId } };
+    roomItems.set(room, item);
+  }
+  return item;
 }
 
 /** Sorted rooms, memoised on the rooms object identity (sorting 10,000 names per keystroke is waste). */
@@ -154,22 +217,79 @@ export function sortedRooms(rooms: RoomsData): RoomData[] {
   return sorted;
 }
 
-/** A scope's entries sorted by type, memoised per scope object (unchanged rooms keep theirs). */
-const entriesCache = new WeakMap<ScopeData, { all?: Entry[]; live?: Entry[] }>();
-function entriesOf(data: ScopeData, showDeleted: boolean): Entry[] {
-  let cached = entriesCache.get(data);
-  if (!cached) {
-    cached = {};
-    entriesCache.set(data, cached);
+function sameScope(a: AccountDataScope, b: AccountDataScope): boolean {
+  if (a.kind === 'room') return b.kind === 'room' && a.roomId === b.roomId;
+  if (a.kind === 'device') return b.kind === 'device' && a.deviceId === b.deviceId;
+  return a.kind === b.kind;
+}
+
+/** An entry's row; `parentId` makes it the entry's second place in the tree (an alias row). */
+function entryRow(
+  scope: AccountDataScope,
+  item: EntryItem,
+  level: number,
+  setSize: number,
+  posInSet: number,
+  parentId?: string,
+): EntryRow {
+  const { entry } = item;
+  const isAlias = parentId !== undefined;
+  // Aliases are few (per-device global entries): their ID, which names the parent, is compared.
+  const id = isAlias ? aliasRowId(parentId, scope, entry.type) : undefined;
+  const last = item.row;
+  // Only its place changed (the filter moved it): keep its ID and badges.
+  const same =
+    last?.isAlias === isAlias && sameScope(last.scope, scope) && (id === undefined || last.id === id);
+  if (same && last.level === level && last.setSize === setSize && last.posInSet === posInSet) return last;
+  const row: EntryRow = {
+    kind: 'entry',
+    id: same ? last.id : (id ?? entryRowId(scope, entry.type)),
+    level,
+    label: entry.type,
+    expandable: false,
+    setSize,
+    posInSet,
+    scope,
+    entry,
+    badges: same ? last.badges : entryBadges(scope, entry),
+    isAlias,
+  };
+  item.row = row;
+  return row;
+}
+
+function roomRow(
+  item: RoomItem,
+  expanded: boolean,
+  setSize: number,
+  posInSet: number,
+  count: number,
+): RoomRow {
+  const last = item.row;
+  if (
+    last?.expanded === expanded &&
+    last.setSize === setSize &&
+    last.posInSet === posInSet &&
+    last.count === count
+  ) {
+    return last;
   }
-  const key = showDeleted ? 'all' : 'live';
-  let list = cached[key];
-  if (!list) {
-    const values = Object.values(data);
-    list = (showDeleted ? values : values.filter((e) => !e.isDeleted)).sort(byType);
-    cached[key] = list;
-  }
-  return list;
+  const { room } = item;
+  const row: RoomRow = {
+    kind: 'room',
+    id: item.id,
+    level: 2,
+    label: room.info.name,
+    summary: `${count} ${count === 1 ? 'entry' : 'entries'}`,
+    expandable: true,
+    expanded,
+    setSize,
+    posInSet,
+    room,
+    count,
+  };
+  item.row = row;
+  return row;
 }
 
 /** Builds the visible rows. */
@@ -182,33 +302,19 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   /** Entry rows; `parentId` makes them an entry's second place in the tree (alias rows, `row-ids.ts`). */
   const pushEntries = (
     scope: AccountDataScope,
-    entries: readonly Entry[],
+    items: readonly EntryItem[],
     level: number,
     place: { parentId?: string; setSize?: number; offset?: number } = {},
   ) => {
-    entries.forEach((entry, i) => {
-      const badges = entryBadges(scope, entry);
-      rows.push({
-        kind: 'entry',
-        id:
-          place.parentId === undefined
-            ? entryRowId(scope, entry.type)
-            : aliasRowId(place.parentId, scope, entry.type),
-        level,
-        label: entry.type,
-        expandable: false,
-        setSize: place.setSize ?? entries.length,
-        posInSet: (place.offset ?? 0) + i + 1,
-        scope,
-        entry,
-        badges,
-        isAlias: place.parentId !== undefined,
-      });
+    const setSize = place.setSize ?? items.length;
+    const offset = place.offset ?? 0;
+    items.forEach((item, i) => {
+      rows.push(entryRow(scope, item, level, setSize, offset + i + 1, place.parentId));
     });
   };
 
   // Global
-  const globalAll = input.global ? entriesOf(input.global, showDeleted) : [];
+  const globalAll = input.global ? scopeItems(input.global, showDeleted) : [];
   const { revealed } = input;
   const GLOBAL: AccountDataScope = { kind: 'global' };
   const globalShown = isFiltering ? globalAll.filter((e) => matches(e, needle, GLOBAL, revealed)) : globalAll;
@@ -237,18 +343,23 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
 
   // Rooms
   const rooms = input.rooms ? sortedRooms(input.rooms) : [];
-  type Shown = { room: RoomData; entries: Entry[]; total: number };
+  /** `hits`: the entries the filter shows, when not all of them. */
+  type Shown = { room: RoomItem; list: EntryList; hits?: EntryItem[] };
   const roomsShown: Shown[] = [];
-  for (const room of rooms) {
-    const all = entriesOf(room.data, showDeleted);
+  for (const data of rooms) {
+    const room = roomItemOf(data);
+    const list = listOf(data.data, room, showDeleted);
     if (!isFiltering) {
-      roomsShown.push({ room, entries: all, total: all.length });
+      roomsShown.push({ room, list });
       continue;
     }
-    const nameMatch = lowerNameOf(room.info).includes(needle);
-    const scope: AccountDataScope = { kind: 'room', roomId: room.info.roomId };
-    const hits = nameMatch ? all : all.filter((e) => matches(e, needle, scope, revealed));
-    if (hits.length > 0 || nameMatch) roomsShown.push({ room, entries: hits, total: all.length });
+    room.name ??= `${data.info.name}\u0000${data.info.roomId}`.toLowerCase();
+    if (room.name.includes(needle)) {
+      roomsShown.push({ room, list });
+      continue;
+    }
+    const hits = itemsOf(list).filter((e) => matches(e, needle, room.scope, revealed));
+    if (hits.length > 0) roomsShown.push({ room, list, hits });
   }
   const roomsExpanded = isFiltering ? roomsShown.length > 0 : input.expanded.has(GROUP_IDS.rooms);
   rows.push(
@@ -262,25 +373,13 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   );
   if (roomsExpanded) {
     emptyGroupRow('rooms', input.rooms !== undefined, roomsShown.length, 'No joined rooms');
-    roomsShown.forEach(({ room, entries, total }, i) => {
-      const id = roomRowId(room.info.roomId);
-      const expanded = isFiltering ? entries.length > 0 : input.expanded.has(id);
-      rows.push({
-        kind: 'room',
-        id,
-        level: 2,
-        label: room.info.name,
-        summary: `${total} ${total === 1 ? 'entry' : 'entries'}`,
-        expandable: true,
-        expanded,
-        setSize: roomsShown.length,
-        posInSet: i + 1,
-        room,
-        count: total,
-      });
+    roomsShown.forEach(({ room, list, hits }, i) => {
+      const total = list.entries.length;
+      const expanded = isFiltering ? (hits?.length ?? total) > 0 : input.expanded.has(room.id);
+      rows.push(roomRow(room, expanded, roomsShown.length, i + 1, total));
       if (expanded) {
-        if (entries.length === 0) rows.push(messageRow(`msg:${id}`, 'No room account data', 3));
-        else pushEntries({ kind: 'room', roomId: room.info.roomId }, entries, 3);
+        if (total === 0) rows.push(messageRow(`msg:${room.id}`, 'No room account data', 3));
+        else pushEntries(room.scope, hits ?? itemsOf(list), 3);
       }
     });
   }
@@ -296,12 +395,17 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   const devices = input.devices ? sortedDevices(input.devices, input.currentDeviceId) : [];
   const perDevice = input.global
     ? perDeviceGlobalEntries(input.global, showDeleted)
-    : new Map<string, Entry[]>();
-  type DeviceShown = { device: DeviceInfo; own: Entry[]; aliases: Entry[]; client: string | undefined };
+    : new Map<string, EntryItem[]>();
+  type DeviceShown = {
+    device: DeviceInfo;
+    own: EntryItem[];
+    aliases: EntryItem[];
+    client: string | undefined;
+  };
   const devicesShown: DeviceShown[] = [];
   for (const device of devices) {
     const own = input.deviceData?.get(device.device_id);
-    const ownAll = own ? entriesOf(own, showDeleted) : [];
+    const ownAll = own ? scopeItems(own, showDeleted) : [];
     const aliasAll = perDevice.get(device.device_id) ?? [];
     const client = clientText(input.global, device.device_id);
     if (!isFiltering) {
@@ -318,7 +422,8 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       devicesShown.push({ device, own: own_, aliases, client });
     }
   }
-  const orphanAll = input.devices && input.global ? orphanEntries(input.global, input.devices) : [];
+  const orphanAll =
+    input.devices && input.global ? orphanEntries(input.global, input.devices).map(aliasItemOf) : [];
   const orphansShown = isFiltering
     ? orphanAll.filter((e) => matches(e, needle, GLOBAL, revealed))
     : orphanAll;
@@ -417,14 +522,14 @@ function sortedDevices(devices: readonly DeviceInfo[], currentDeviceId: string):
 }
 
 /** Global per-device entries (`<prefix>.<deviceId>`, docs/protocol.md §5) by device, sorted by type. */
-function perDeviceGlobalEntries(global: ScopeData, showDeleted: boolean): Map<string, Entry[]> {
-  const out = new Map<string, Entry[]>();
+function perDeviceGlobalEntries(global: ScopeData, showDeleted: boolean): Map<string, EntryItem[]> {
+  const out = new Map<string, EntryItem[]>();
   for (const [deviceId, types] of perDeviceEntriesOf(Object.keys(global))) {
     const entries = types
       .map((type) => global[type])
       .filter((e): e is Entry => e !== undefined && (showDeleted || !e.isDeleted))
       .sort(byType);
-    if (entries.length > 0) out.set(deviceId, entries);
+    if (entries.length > 0) out.set(deviceId, entries.map(aliasItemOf));
   }
   return out;
 }

@@ -152,7 +152,10 @@ export function TreeView<T extends TreeNode>({
     },
     [focusIndex],
   );
-  const getItemKey = useCallback((index: number) => nodes[index]?.id ?? index, [nodes]);
+  // No `getItemKey`: rows have one fixed height, so the virtualizer's measurements (keyed by it)
+  // never differ per row, and a key function that changes with every rows array made it rebuild
+  // them all — 40,000 objects per filter keystroke at 10,000 rooms (issue #13). React keys are the
+  // row IDs (below); the virtualizer only needs indexes.
   const estimateSize = useCallback(() => rowHeight, [rowHeight]);
   const observeFixedRect = useMemo(
     () =>
@@ -168,7 +171,6 @@ export function TreeView<T extends TreeNode>({
     count: nodes.length,
     getScrollElement: () => scrollRef.current,
     estimateSize,
-    getItemKey,
     overscan,
     rangeExtractor,
     ...(fixedViewport ? { initialRect: fixedViewport } : {}),

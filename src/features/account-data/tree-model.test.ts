@@ -16,6 +16,7 @@ import {
   clientText,
   DEVICE_DATA_UNSUPPORTED,
   deviceClientInfo,
+  FILTER_EXPAND_LIMIT,
   GROUP_IDS,
   orphanEntries,
   type AccountDataRow,
@@ -628,5 +629,71 @@ describe('clientText and deviceClientInfo', () => {
     };
     expect(clientText(deleted, 'D')).toBeUndefined();
     expect(deviceClientInfo(deleted, 'D')).toBeUndefined();
+  });
+});
+
+describe('buildTreeRows: a broad filter on a big account (issue #13)', () => {
+  /** `count` rooms, each with a note matching "needle" (and `other` entries that do not). */
+  const manyRooms = (count: number): RoomsData =>
+    foldSyncBatch(
+      { global: {}, rooms: emptyRooms, devices: emptyDevices },
+      Array.from({ length: count }, (_, i) => {
+        const roomId = `!r${i}:x`;
+        return [
+          { kind: 'room-added' as const, room: { roomId, name: `Room ${i}` } },
+          {
+            kind: 'room-snapshot' as const,
+            roomId,
+            data: { 'org.example.note': { text: 'a needle' }, 'org.example.other': { text: 'hay' } },
+            deleted: [],
+          },
+        ];
+      }).flat(),
+      1,
+    ).rooms;
+  const roomRows = (rows: AccountDataRow[]) => rows.filter((r) => r.kind === 'room');
+
+  it('opens every matching room while the matches stay under the limit', () => {
+    const rows = buildTreeRows({
+      ...base,
+      rooms: manyRooms(FILTER_EXPAND_LIMIT),
+      expanded: new Set(),
+      filter: 'needle',
+    });
+    expect(roomRows(rows).every((r) => r.expanded)).toBe(true);
+    expect(rows.filter((r) => r.kind === 'entry' && r.scope.kind === 'room')).toHaveLength(
+      FILTER_EXPAND_LIMIT,
+    );
+    expect(rows.some((r) => r.id === 'msg:rooms-broad')).toBe(false);
+  });
+
+  it('lists the matching rooms collapsed above the limit, says so, and opens one on request', () => {
+    const count = FILTER_EXPAND_LIMIT + 1;
+    const data = manyRooms(count);
+    const rows = buildTreeRows({ ...base, rooms: data, expanded: new Set(), filter: 'needle' });
+    expect(roomRows(rows)).toHaveLength(count);
+    expect(roomRows(rows).some((r) => r.expanded)).toBe(false);
+    expect(rows.filter((r) => r.kind === 'entry' && r.scope.kind === 'room')).toHaveLength(0);
+    expect(rows.find((r) => r.id === 'msg:rooms-broad')?.label).toBe(
+      `${count.toLocaleString('en')} matching entries in ${count.toLocaleString('en')} rooms: open a room to see its matches, or narrow the filter`,
+    );
+    // The Rooms group itself still opens, and counts what matched.
+    const group = rows.find((r) => r.id === GROUP_IDS.rooms);
+    expect(group?.expanded).toBe(true);
+    // Opened by hand: the room shows its matches only.
+    const opened = roomRowId('!r7:x');
+    const withOne = buildTreeRows({ ...base, rooms: data, expanded: new Set([opened]), filter: 'needle' });
+    const at = withOne.findIndex((r) => r.id === opened);
+    expect(withOne[at]?.expanded).toBe(true);
+    expect(withOne[at + 1]?.label).toBe('org.example.note');
+    expect(withOne[at + 2]?.kind).toBe('room');
+  });
+
+  it('counts a room that matches by name with all its entries', () => {
+    const data = manyRooms(FILTER_EXPAND_LIMIT / 2 + 1);
+    // "room" matches every room's name: each shows both entries, one more than the limit allows.
+    const rows = buildTreeRows({ ...base, rooms: data, expanded: new Set(), filter: 'room ' });
+    expect(rows.some((r) => r.id === 'msg:rooms-broad')).toBe(true);
+    expect(roomRows(rows).some((r) => r.expanded)).toBe(false);
   });
 });

@@ -292,6 +292,12 @@ function roomRow(
   return row;
 }
 
+/**
+ * Above this many matching room entries, the filter lists the matching rooms without opening them
+ * (each still opens on request, showing its matches).
+ */
+export const FILTER_EXPAND_LIMIT = 2_000;
+
 /** Builds the visible rows. */
 export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   const needle = input.filter.trim().toLowerCase();
@@ -362,6 +368,13 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
     if (hits.length > 0) roomsShown.push({ room, list, hits });
   }
   const roomsExpanded = isFiltering ? roomsShown.length > 0 : input.expanded.has(GROUP_IDS.rooms);
+  // A broad filter (a first letter on 10,000 rooms) lists the matching rooms collapsed instead of
+  // opening them all: tens of thousands of rows help nobody, and building them cost a keystroke
+  // hundreds of milliseconds (issue #13, ADR 017). Rooms the person opens show their matches.
+  const hitCount = isFiltering
+    ? roomsShown.reduce((sum, shown) => sum + (shown.hits?.length ?? shown.list.entries.length), 0)
+    : 0;
+  const isBroad = hitCount > FILTER_EXPAND_LIMIT;
   rows.push(
     groupRow(
       'rooms',
@@ -373,9 +386,18 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
   );
   if (roomsExpanded) {
     emptyGroupRow('rooms', input.rooms !== undefined, roomsShown.length, 'No joined rooms');
+    if (isBroad) {
+      rows.push(
+        messageRow(
+          'msg:rooms-broad',
+          `${hitCount.toLocaleString('en')} matching entries in ${roomsShown.length.toLocaleString('en')} rooms: open a room to see its matches, or narrow the filter`,
+          2,
+        ),
+      );
+    }
     roomsShown.forEach(({ room, list, hits }, i) => {
       const total = list.entries.length;
-      const expanded = isFiltering ? (hits?.length ?? total) > 0 : input.expanded.has(room.id);
+      const expanded = isFiltering && !isBroad ? (hits?.length ?? total) > 0 : input.expanded.has(room.id);
       rows.push(roomRow(room, expanded, roomsShown.length, i + 1, total));
       if (expanded) {
         if (total === 0) rows.push(messageRow(`msg:${room.id}`, 'No room account data', 3));

@@ -76,6 +76,30 @@ test.describe('foundation', () => {
     expect(scripts).not.toContain(registration);
   });
 
+  test('Monaco is not loaded after sign-in until the pointer or focus comes to the browser', async ({
+    page,
+    user,
+  }) => {
+    const monaco = monacoChunkFiles();
+    const loaded: string[] = [];
+    page.on('request', (req) => {
+      loaded.push(new URL(req.url()).pathname);
+    });
+    const monacoRequests = () => loaded.filter((p) => monaco.some((file) => p === `/${file}`)).length;
+    await new SignInPage(page).signInWithPassword(user);
+    await page.mouse.move(0, 0);
+    const inspector = new InspectorPage(page);
+    await inspector.waitLive();
+    // Well past the old timed warm-up (1.5 s after the tree appeared).
+    await page.waitForTimeout(3_000);
+    expect(monacoRequests()).toBe(0);
+    const browser = page.getByRole('complementary', { name: 'Account data browser' });
+    const box = await browser.boundingBox();
+    if (!box) throw new Error('no account data browser');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(monacoRequests).toBeGreaterThan(0);
+  });
+
   test('the Monaco chunk and its JSON worker are fetched once the editor is needed', async ({
     page,
     user,

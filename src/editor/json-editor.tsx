@@ -30,8 +30,14 @@ const loadMonacoJsonEditor = (): Promise<ComponentModule<JsonEditorProps>> => im
  * appears without a loading state. Safe to call repeatedly; failures are left to the editor's fallback.
  */
 export function preloadJsonEditor(): void {
-  loadMonacoJsonEditor().catch(() => undefined);
+  // Called on every pointer move over the browser: once started, there is nothing more to do.
+  if (isPreloading) return;
+  isPreloading = true;
+  loadMonacoJsonEditor().catch(() => {
+    isPreloading = false;
+  });
 }
+let isPreloading = false;
 
 /**
  * Builds a `JsonEditor` from any loader. Exists for tests (a rejecting loader proves the textarea

@@ -98,11 +98,8 @@ export function AccountDataView(props: AccountDataViewProps) {
         if (isCurrent) store.getState().actions.draftsLoaded(drafts);
       })
       .catch(() => undefined);
-    // Warm Monaco up in the background once the tree is on screen.
-    const id = window.setTimeout(preloadJsonEditor, 1500);
     return () => {
       isCurrent = false;
-      window.clearTimeout(id);
     };
   }, [draftsDb, props.client.userId, store]);
   return (
@@ -335,6 +332,10 @@ function Inspector({
         aria-label="Account data browser"
         aria-busy={isFilterPending}
         data-filter={appliedFilter}
+        // Monaco (≈ 1 MB) loads when an editor may be about to open — the pointer over the
+        // browser, or focus in it — not on a timer after sign-in (issue #13; ADR 015).
+        onPointerOver={preloadJsonEditor}
+        onFocus={preloadJsonEditor}
       >
         <div className="inspector__toolbar">
           <label htmlFor={filterId} className="visually-hidden">

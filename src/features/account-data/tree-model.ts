@@ -364,8 +364,13 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       roomsShown.push({ room, list });
       continue;
     }
-    const hits = itemsOf(list).filter((e) => matches(e, needle, room.scope, revealed));
-    if (hits.length > 0) roomsShown.push({ room, list, hits });
+    // No array for the (many) rooms without a hit, and none when every entry matches.
+    const items = itemsOf(list);
+    let hits: EntryItem[] | undefined;
+    for (const item of items) {
+      if (matches(item, needle, room.scope, revealed)) (hits ??= []).push(item);
+    }
+    if (hits) roomsShown.push(hits.length === items.length ? { room, list } : { room, list, hits });
   }
   const roomsExpanded = isFiltering ? roomsShown.length > 0 : input.expanded.has(GROUP_IDS.rooms);
   // A broad filter (a first letter on 10,000 rooms) lists the matching rooms collapsed instead of

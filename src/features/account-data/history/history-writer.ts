@@ -31,8 +31,6 @@ export interface HistoryWriter {
   flush(job: FlushJob): Promise<boolean>;
   /** Forgets the session's picture of what is stored (after a failure). */
   reset(): void;
-  /** Fails flushes still waiting; the writer is not used afterwards. */
-  dispose(): void;
 }
 
 /** The database did not open in time: an old tab blocks its upgrade. */
@@ -98,10 +96,6 @@ export class InlineHistoryWriter implements HistoryWriter {
   reset(): void {
     this.known.clear();
     this.isLoaded = false;
-  }
-
-  dispose(): void {
-    this.reset();
   }
 }
 
@@ -282,11 +276,6 @@ export class WorkerHistoryWriter implements HistoryWriter {
         worker.postMessage({ kind: 'reset', dbName: this.db.name, account: this.account });
       })
       .catch(() => undefined);
-  }
-
-  dispose(): void {
-    this.worker = null;
-    this.failAll(new HistoryWorkerError('the history writer was disposed'));
   }
 
   private started(): Promise<WorkerLike> {

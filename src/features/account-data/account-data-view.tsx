@@ -14,7 +14,8 @@ import { Banner } from '../../components/banner.tsx';
 import { preloadJsonEditor } from '../../editor/json-editor.tsx';
 import { ErrorBoundary } from '../../components/error-boundary.tsx';
 import { accountDataKeys, accountDataQueries } from './queries.ts';
-import { buildTreeRows, GROUP_IDS, entrySummary, type AccountDataRow } from './tree-model.ts';
+import { buildTreeRows, GROUP_IDS, entrySummary, prepareFilter, type AccountDataRow } from './tree-model.ts';
+import { whenIdle } from '../../lib/idle.ts';
 import { deviceRowId, entryRowId, roomRowId } from './row-ids.ts';
 import { DeviceTypesDb } from './device-types-db.ts';
 import { candidateTypes, useDeviceReads, useRememberedDeviceTypes } from './device-reads.ts';
@@ -193,6 +194,15 @@ function Inspector({
       revealed,
     ],
   );
+  // In idle time, prepare what the filter searches, so the first keystroke on 10,000 rooms does not
+  // lower-case 30,000 entries at once (issue #13).
+  useEffect(() => {
+    const steps = prepareFilter(global, rooms, showDeleted);
+    return whenIdle((deadline) => {
+      while (deadline.timeRemaining() > 1) if (steps.next().done === true) return false;
+      return true;
+    });
+  }, [global, rooms, showDeleted]);
   // Resolved against the data, not the visible rows: collapsing or filtering never closes the editor.
   const selected = useMemo(
     () => resolveSelection(openId, { global, rooms, deviceData, devices, currentDeviceId: client.deviceId }),

@@ -17,6 +17,7 @@ import {
   DEVICE_DATA_UNSUPPORTED,
   deviceClientInfo,
   FILTER_EXPAND_LIMIT,
+  prepareFilter,
   GROUP_IDS,
   orphanEntries,
   type AccountDataRow,
@@ -695,5 +696,41 @@ describe('buildTreeRows: a broad filter on a big account (issue #13)', () => {
     const rows = buildTreeRows({ ...base, rooms: data, expanded: new Set(), filter: 'room ' });
     expect(rows.some((r) => r.id === 'msg:rooms-broad')).toBe(true);
     expect(roomRows(rows).some((r) => r.expanded)).toBe(false);
+  });
+});
+
+describe('prepareFilter (issue #13)', () => {
+  const roomsOf = (count: number, tag: string): RoomsData =>
+    foldSyncBatch(
+      { global: {}, rooms: emptyRooms, devices: emptyDevices },
+      Array.from({ length: count }, (_, i) => [
+        { kind: 'room-added' as const, room: { roomId: `!p${i}:x`, name: `Prep ${i}` } },
+        {
+          kind: 'room-snapshot' as const,
+          roomId: `!p${i}:x`,
+          data: { 'org.example.note': { text: i % 7 === 0 ? `Find ${tag}` : 'other' } },
+          deleted: [],
+        },
+      ]).flat(),
+      1,
+    ).rooms;
+
+  it('works in steps of a hundred rooms', () => {
+    const steps = prepareFilter(global, roomsOf(250, 'me'));
+    expect(steps.next().done).toBe(false);
+    expect(steps.next().done).toBe(false);
+    expect(steps.next().done).toBe(true);
+  });
+
+  it('changes nothing the filter finds', () => {
+    const prepared = roomsOf(30, 'ME');
+    Array.from(prepareFilter(global, prepared));
+    const fresh = roomsOf(30, 'ME');
+    const input = { ...base, expanded: new Set<string>(), filter: 'find me' };
+    const ids = (rows: AccountDataRow[]) => rows.map((r) => `${r.id}:${String(r.expanded)}`);
+    expect(ids(buildTreeRows({ ...input, rooms: prepared }))).toEqual(
+      ids(buildTreeRows({ ...input, rooms: fresh })),
+    );
+    expect(buildTreeRows({ ...input, rooms: prepared }).filter((r) => r.kind === 'entry')).toHaveLength(5);
   });
 });

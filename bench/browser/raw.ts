@@ -72,7 +72,13 @@ async function timedSliding(
   hs: Homeserver,
   token: string,
   end: number,
-): Promise<{ ms: number; rooms: number; bytes: number; pos: string | undefined; body: Record<string, unknown> }> {
+): Promise<{
+  ms: number;
+  rooms: number;
+  bytes: number;
+  pos: string | undefined;
+  body: Record<string, unknown>;
+}> {
   const request = slidingBody(end, `bench-${Math.random().toString(36).slice(2)}`);
   const { ms, body, bytes } = await sliding(hs, token, request, { timeout: 0 });
   return {
@@ -98,7 +104,8 @@ async function liveFloor(
   connection: { pos: string | undefined; body: Record<string, unknown> },
 ): Promise<number[]> {
   const user = { homeserver: hs, accessToken: token };
-  const path = (type: string) => `/user/${encodeURIComponent(account.userId)}/account_data/${encodeURIComponent(type)}`;
+  const path = (type: string) =>
+    `/user/${encodeURIComponent(account.userId)}/account_data/${encodeURIComponent(type)}`;
   let pos = connection.pos;
   const out: number[] = [];
   for (let i = 0; i < LIVE_CHANGES; i++) {

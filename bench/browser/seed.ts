@@ -95,12 +95,12 @@ export const LEFTOVER_PREFIX = 'org.example.bench.live.';
 /** Deletes leftover bench entries (MSC3391 is on for the main server). */
 async function removeLeftovers(user: { homeserver: Homeserver; accessToken: string }, userId: string) {
   // Sliding sync without lists answers with the global account data alone, in milliseconds.
-  const body = await api<{ extensions?: { account_data?: { global?: { type: string; content: object }[] } } }>(
-    user,
-    'POST',
-    `${SLIDING_SYNC_PATH.replace('/_matrix/client', '')}?timeout=0`,
-    { conn_id: 'bench-leftovers', extensions: { account_data: { enabled: true } } },
-  );
+  const body = await api<{
+    extensions?: { account_data?: { global?: { type: string; content: object }[] } };
+  }>(user, 'POST', `${SLIDING_SYNC_PATH.replace('/_matrix/client', '')}?timeout=0`, {
+    conn_id: 'bench-leftovers',
+    extensions: { account_data: { enabled: true } },
+  });
   const leftovers = (body.extensions?.account_data?.global ?? []).filter(
     (event) => event.type.startsWith(LEFTOVER_PREFIX) && Object.keys(event.content).length > 0,
   );

@@ -58,17 +58,15 @@ export function useAccountDataSync(
   });
   const [pending] = useState(() => new PendingWrites());
   // One per identity; it writes off the render path (docs/architecture.md "Sync → state").
-  const [history] = useState(
-    () => {
-      const db = new LocalDb();
-      // The flushes run in the history worker (history-writer.ts): a 10,000-room first sync's
-      // versions are stored off the page's thread.
-      return new HistoryStore(db, client.userId, {
-        limits: readHistoryLimits(client.userId),
-        writer: historyWriterForPage(db, client.userId),
-      });
-    },
-  );
+  const [history] = useState(() => {
+    const db = new LocalDb();
+    // The flushes run in the history worker (history-writer.ts): a 10,000-room first sync's
+    // versions are stored off the page's thread.
+    return new HistoryStore(db, client.userId, {
+      limits: readHistoryLimits(client.userId),
+      writer: historyWriterForPage(db, client.userId),
+    });
+  });
   const recordWrite = useCallback(
     (event: WriteEvent) => {
       history.recordWrite(event);

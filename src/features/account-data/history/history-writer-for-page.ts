@@ -3,7 +3,12 @@
  * inline writer elsewhere (tests in jsdom, old environments). See `history-writer.ts`.
  */
 import type { LocalDb } from '../../../lib/local-db.ts';
-import { InlineHistoryWriter, WorkerHistoryWriter, type HistoryWriter, type WorkerLike } from './history-writer.ts';
+import {
+  InlineHistoryWriter,
+  WorkerHistoryWriter,
+  type HistoryWriter,
+  type WorkerLike,
+} from './history-writer.ts';
 
 let shared: Promise<WorkerLike> | null = null;
 

@@ -244,9 +244,17 @@ export class WorkerHistoryWriter implements HistoryWriter {
   private readonly openTimeoutMs: number;
   private readonly create: () => Promise<WorkerLike>;
   private worker: Promise<WorkerLike> | null = null;
-  private readonly waiting = new Map<number, { resolve: (changed: boolean) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (changed: boolean) => void; reject: (e: Error) => void }
+  >();
 
-  constructor(db: LocalDb, account: string, create: () => Promise<WorkerLike>, options: { openTimeoutMs?: number } = {}) {
+  constructor(
+    db: LocalDb,
+    account: string,
+    create: () => Promise<WorkerLike>,
+    options: { openTimeoutMs?: number } = {},
+  ) {
     this.db = db;
     this.account = account;
     this.create = create;

@@ -1,4 +1,5 @@
 import { test, expect, chunkFileOf, monacoChunkFiles } from './fixtures.ts';
+import type { Page } from '@playwright/test';
 import { InspectorPage, SignInPage } from './pages.ts';
 
 test.describe('foundation', () => {
@@ -80,12 +81,7 @@ test.describe('foundation', () => {
     page,
     user,
   }) => {
-    const monaco = monacoChunkFiles();
-    const loaded: string[] = [];
-    page.on('request', (req) => {
-      loaded.push(new URL(req.url()).pathname);
-    });
-    const monacoRequests = () => loaded.filter((p) => monaco.some((file) => p === `/${file}`)).length;
+    const { monacoRequests } = watchRequests(page);
     await new SignInPage(page).signInWithPassword(user);
     await page.mouse.move(0, 0);
     const inspector = new InspectorPage(page);
@@ -104,19 +100,26 @@ test.describe('foundation', () => {
     page,
     user,
   }) => {
-    const monaco = monacoChunkFiles();
-    const loaded: string[] = [];
-    page.on('request', (req) => {
-      loaded.push(new URL(req.url()).pathname);
-    });
+    const { loaded, monacoRequests } = watchRequests(page);
     await new SignInPage(page).signInWithPassword(user);
     const inspector = new InspectorPage(page);
     await inspector.waitLive();
     await inspector.open('m.push_rules');
     await expect(inspector.editor('m.push_rules')).toBeAttached();
-    await expect
-      .poll(() => loaded.filter((p) => monaco.some((file) => p === `/${file}`)).length)
-      .toBeGreaterThan(0);
+    await expect.poll(monacoRequests).toBeGreaterThan(0);
     await expect.poll(() => loaded.some((p) => /json\.worker/.test(p))).toBe(true);
   });
 });
+
+/** Every path the page requests from now on, and how many of them are Monaco's chunks. */
+function watchRequests(page: Page): { loaded: string[]; monacoRequests: () => number } {
+  const monaco = monacoChunkFiles();
+  const loaded: string[] = [];
+  page.on('request', (req) => {
+    loaded.push(new URL(req.url()).pathname);
+  });
+  return {
+    loaded,
+    monacoRequests: () => loaded.filter((p) => monaco.some((file) => p === `/${file}`)).length,
+  };
+}

@@ -676,7 +676,7 @@ describe('buildTreeRows: a broad filter on a big account (issue #13)', () => {
     expect(roomRows(rows).some((r) => r.expanded)).toBe(false);
     expect(rows.filter((r) => r.kind === 'entry' && r.scope.kind === 'room')).toHaveLength(0);
     expect(rows.find((r) => r.id === 'msg:rooms-broad')?.label).toBe(
-      `${count.toLocaleString('en')} matching entries in ${count.toLocaleString('en')} rooms: open a room to see its matches, or narrow the filter`,
+      `${count.toLocaleString('en')} matches in ${count.toLocaleString('en')} rooms: open a room to see them`,
     );
     // The Rooms group itself still opens, and counts what matched.
     const group = rows.find((r) => r.id === GROUP_IDS.rooms);

@@ -426,7 +426,7 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
       rows.push(
         messageRow(
           'msg:rooms-broad',
-          `${hitCount.toLocaleString('en')} matching entries in ${roomsShown.length.toLocaleString('en')} rooms: open a room to see its matches, or narrow the filter`,
+          `${hitCount.toLocaleString('en')} matches in ${roomsShown.length.toLocaleString('en')} rooms: open a room to see them`,
           2,
         ),
       );

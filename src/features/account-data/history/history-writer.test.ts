@@ -100,6 +100,20 @@ describe('the history worker writer (stubbed Worker: jsdom has none)', () => {
     ).toEqual([{ batch: [changed('m.direct', { v: 1 })], at: 5 }]);
   });
 
+  it('asks the worker nothing for batches without data (a status change)', async () => {
+    const worker = new FakeWorker();
+    const history = new HistoryStore(db, ME, {
+      schedule: () => undefined,
+      writer: new WorkerHistoryWriter(db, ME, () => Promise.resolve(worker)),
+    });
+    history.recordBatch([{ kind: 'status', status: { state: 'live' } }], 1);
+    await history.flush();
+    expect(worker.requests).toHaveLength(0);
+    history.recordBatch([changed('m.direct', { v: 1 })], 2);
+    await history.flush();
+    expect(worker.requests).toHaveLength(1);
+  });
+
   it('turns the store unavailable when the worker reports a failure, naming only its kind', async () => {
     const worker = new FakeWorker();
     const broken = new LocalDb('broken');

@@ -170,6 +170,8 @@ export function forTransfer(items: readonly QueueItem[]): QueueItem[] {
   return out;
 }
 
+const writerKey = (dbName: string, account: string) => JSON.stringify([dbName, account]);
+
 /** Answers the page's requests with one {@link InlineHistoryWriter} per database and account. */
 export function serveWriters(
   post: (reply: WorkerReply) => void,
@@ -178,7 +180,7 @@ export function serveWriters(
   const writers = new Map<string, InlineHistoryWriter>();
   const dbs = new Map<string, LocalDb>();
   const writerFor = (dbName: string, account: string, openTimeoutMs: number) => {
-    const key = JSON.stringify([dbName, account]);
+    const key = writerKey(dbName, account);
     let writer = writers.get(key);
     if (!writer) {
       let db = dbs.get(dbName);
@@ -194,7 +196,7 @@ export function serveWriters(
   return (request) => {
     const run = async () => {
       if (request.kind === 'reset') {
-        writers.get(JSON.stringify([request.dbName, request.account]))?.reset();
+        writers.get(writerKey(request.dbName, request.account))?.reset();
         return;
       }
       const writer = writerFor(request.dbName, request.account, request.openTimeoutMs);
@@ -262,6 +264,9 @@ export class WorkerHistoryWriter implements HistoryWriter {
   }
 
   async flush(job: FlushJob): Promise<boolean> {
+    // Most live batches carry only a status: nothing for the worker to store, so no round trip.
+    const items = forTransfer(job.items);
+    if (items.length === 0 && !job.fullEviction) return false;
     const worker = await this.started();
     const id = nextFlushId++;
     const answer = new Promise<boolean>((resolve, reject) => {
@@ -273,7 +278,7 @@ export class WorkerHistoryWriter implements HistoryWriter {
       dbName: this.db.name,
       account: this.account,
       openTimeoutMs: this.openTimeoutMs,
-      job: { ...job, items: forTransfer(job.items) },
+      job: { ...job, items },
     });
     return answer;
   }

@@ -317,11 +317,14 @@ export async function write(db: IDBPDatabase<LocalDbSchema>, job: WriteJob): Pro
     if (!cursor) bytes = 0; // every version is gone; a total that said otherwise was wrong
   }
 
-  // 4. Bookkeeping, in the same transaction.
+  // 4. Bookkeeping, in the same transaction. The requests are issued together and awaited once:
+  // awaiting each would make one round trip to IndexedDB's backend per entry (a first sync of
+  // 10,000 rooms has 30,000; issuing them together made the flush ~30 % cheaper, ADR 017).
+  const bookkeeping: Promise<unknown>[] = [];
   for (const book of books.values()) {
     if (!book.isDirty) continue;
     if (book.count === 0 && book.hash === undefined) {
-      await latestStore.delete([account, book.key]);
+      bookkeeping.push(latestStore.delete([account, book.key]));
       continue;
     }
     const record: HistoryLatestRecord = { account, entry: book.key, count: book.count };
@@ -329,9 +332,10 @@ export async function write(db: IDBPDatabase<LocalDbSchema>, job: WriteJob): Pro
     if (book.last?.id !== undefined) {
       record.last = { id: book.last.id, source: book.last.source, at: book.last.at };
     }
-    await latestStore.put(record);
+    bookkeeping.push(latestStore.put(record));
   }
-  await totalsStore.put({ account, bytes: Math.max(0, bytes) });
+  bookkeeping.push(totalsStore.put({ account, bytes: Math.max(0, bytes) }));
+  await Promise.all(bookkeeping);
   await tx.done;
 
   for (const book of books.values()) {

@@ -4,6 +4,7 @@
  */
 import type { LocalDb } from '../../../lib/local-db.ts';
 import {
+  forwardUserActivity,
   InlineHistoryWriter,
   WorkerHistoryWriter,
   type HistoryWriter,
@@ -15,9 +16,12 @@ let shared: Promise<WorkerLike> | null = null;
 /** The page's one history worker, loaded (its own chunk) on the first flush. */
 function sharedWorker(): Promise<WorkerLike> {
   if (!shared) {
-    const loading = import('./history-worker.ts?worker').then(
-      ({ default: HistoryWorker }) => new HistoryWorker({ name: 'history' }) as WorkerLike,
-    );
+    const loading = import('./history-worker.ts?worker').then(({ default: HistoryWorker }) => {
+      const worker = new HistoryWorker({ name: 'history' }) as WorkerLike;
+      // For the page's lifetime, like the worker: big flushes give way while the user interacts.
+      forwardUserActivity(window, worker);
+      return worker;
+    });
     shared = loading;
     loading.catch(() => {
       if (shared === loading) shared = null;

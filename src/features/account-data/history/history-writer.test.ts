@@ -6,8 +6,14 @@ import type { SyncEvent } from '../../../matrix/types.ts';
 import { HistoryStore } from './history-store.ts';
 import {
   forTransfer,
+  forwardUserActivity,
+  MAX_DEFER_MS,
+  QUIET_MS,
+  REPORT_EVERY_MS,
   serveWriters,
+  UserActivity,
   WorkerHistoryWriter,
+  WRITE_SLICE,
   type WorkerLike,
   type WorkerReply,
   type WorkerRequest,
@@ -34,13 +40,18 @@ class FakeWorker implements WorkerLike {
   readonly requests: WorkerRequest[] = [];
   private readonly messageListeners: ((event: MessageEvent<WorkerReply>) => void)[] = [];
   private readonly errorListeners: (() => void)[] = [];
-  private readonly serve = serveWriters((reply) => {
-    const event = { data: structuredClone(reply) } as MessageEvent<WorkerReply>;
-    setTimeout(() => {
-      for (const listener of this.messageListeners) listener(event);
-    }, 0);
-  });
+  private readonly serve: (request: WorkerRequest) => Promise<void>;
   answering = true;
+
+  constructor(activity?: UserActivity) {
+    const post = (reply: WorkerReply) => {
+      const event = { data: structuredClone(reply) } as MessageEvent<WorkerReply>;
+      setTimeout(() => {
+        for (const listener of this.messageListeners) listener(event);
+      }, 0);
+    };
+    this.serve = serveWriters(post, activity ? { activity } : {});
+  }
 
   postMessage(message: WorkerRequest): void {
     const copy = structuredClone(message);
@@ -176,5 +187,90 @@ describe('the history worker writer (stubbed Worker: jsdom has none)', () => {
     await Promise.all([mine.flush(), theirs.flush()]);
     expect((await mine.versions(DIRECT)).map((v) => v.content)).toEqual([{ mine: 1 }]);
     expect((await theirs.versions(DIRECT)).map((v) => v.content)).toEqual([{ theirs: 1 }]);
+  });
+});
+
+describe('big flushes give way while the user interacts (stubbed Worker and clock)', () => {
+  /** A clock whose `sleep` only moves time on; `onSleep` plays the user meanwhile. */
+  function fakeClock(onSleep: () => void = () => undefined) {
+    const clock = {
+      t: 0,
+      slept: [] as number[],
+      now: () => clock.t,
+      sleep: (ms: number) => {
+        clock.slept.push(ms);
+        clock.t += ms;
+        onSleep();
+        return Promise.resolve();
+      },
+    };
+    return clock;
+  }
+  const manyChanges = (n: number): SyncEvent[] =>
+    Array.from({ length: n }, (_, i) => changed(`org.example.t${String(i)}`, { i }));
+
+  async function flushThrough(worker: FakeWorker, batch: SyncEvent[]) {
+    const history = new HistoryStore(db, ME, {
+      schedule: () => undefined,
+      writer: new WorkerHistoryWriter(db, ME, () => Promise.resolve(worker)),
+    });
+    history.recordBatch(batch, 1);
+    await history.flush();
+    return history;
+  }
+
+  it('waits for a quiet moment before the next slice, and stores everything', async () => {
+    const clock = fakeClock();
+    const activity = new UserActivity(clock);
+    const worker = new FakeWorker(activity);
+    worker.postMessage({ kind: 'busy' });
+    const count = WRITE_SLICE * 2 + 10; // three slices, two pauses
+    const history = await flushThrough(worker, manyChanges(count));
+    // Only the first pause waited: the user had been quiet for QUIET_MS by the second.
+    expect(clock.slept).toEqual([QUIET_MS]);
+    expect((await history.activity({ limit: count + 1 })).length).toBe(count);
+  });
+
+  it('never holds a slice back longer than MAX_DEFER_MS while the user keeps going', async () => {
+    // The user scrolls on through every wait (called only once `activity` exists).
+    const clock = fakeClock(() => {
+      activity.busy();
+    });
+    const activity = new UserActivity(clock);
+    const worker = new FakeWorker(activity);
+    worker.postMessage({ kind: 'busy' });
+    const count = WRITE_SLICE * 2 + 10;
+    const history = await flushThrough(worker, manyChanges(count));
+    const total = clock.slept.reduce((a, b) => a + b, 0);
+    expect(total).toBe(2 * MAX_DEFER_MS);
+    expect((await history.activity({ limit: count + 1 })).length).toBe(count);
+  });
+
+  it('does not wait when the user has not interacted', async () => {
+    const clock = fakeClock();
+    const worker = new FakeWorker(new UserActivity(clock));
+    await flushThrough(worker, manyChanges(WRITE_SLICE * 2 + 10));
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('reports scrolling, typing and clicking to the worker, at most every REPORT_EVERY_MS', () => {
+    const target = new EventTarget();
+    const posted: WorkerRequest[] = [];
+    let t = 0;
+    const stop = forwardUserActivity(target, { postMessage: (m) => posted.push(m) }, () => t);
+    target.dispatchEvent(new Event('scroll'));
+    t = REPORT_EVERY_MS / 2;
+    target.dispatchEvent(new Event('keydown'));
+    expect(posted).toEqual([{ kind: 'busy' }]);
+    t = REPORT_EVERY_MS * 2;
+    target.dispatchEvent(new Event('pointerdown'));
+    expect(posted).toHaveLength(2);
+    // Moving the pointer is not interacting with the tree.
+    t = REPORT_EVERY_MS * 4;
+    target.dispatchEvent(new Event('pointermove'));
+    expect(posted).toHaveLength(2);
+    stop();
+    target.dispatchEvent(new Event('wheel'));
+    expect(posted).toHaveLength(2);
   });
 });

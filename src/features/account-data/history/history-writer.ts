@@ -145,7 +145,9 @@ export type WorkerRequest =
       openTimeoutMs: number;
       job: FlushJob;
     }
-  | { kind: 'reset'; dbName: string; account: string };
+  | { kind: 'reset'; dbName: string; account: string }
+  /** The user is scrolling, typing or clicking: the next slice waits (see {@link UserActivity}). */
+  | { kind: 'busy' };
 
 /** Worker → page: one answer per `flush`. */
 export type WorkerReply =
@@ -172,10 +174,57 @@ export function forTransfer(items: readonly QueueItem[]): QueueItem[] {
 
 const writerKey = (dbName: string, account: string) => JSON.stringify([dbName, account]);
 
+/** After the user's last interaction, the worker's next slice waits this long… */
+export const QUIET_MS = 300;
+/** …but a slice is never held back longer than this, so a flush always makes progress. */
+export const MAX_DEFER_MS = 2_000;
+
+/** A clock for {@link UserActivity} (a fake one in tests). */
+export type Clock = { now(): number; sleep(ms: number): Promise<void> };
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * The worker's picture of the user: when they last scrolled, typed or clicked (the page reports
+ * it, {@link forwardUserActivity}). Big flushes wait for a quiet moment between two slices: on a
+ * two-core machine, storing a 10,000-room first sync (30,000 versions, several seconds of the
+ * worker's and IndexedDB's time) beside a scrolling tree cost it a third of its frames (ADR 017).
+ */
+export class UserActivity {
+  private busyAt = -Infinity;
+  private readonly clock: Clock;
+
+  constructor(clock: Clock = realClock) {
+    this.clock = clock;
+  }
+
+  busy(): void {
+    this.busyAt = this.clock.now();
+  }
+
+  /** Resolves once the user has been quiet for {@link QUIET_MS}, or after {@link MAX_DEFER_MS}. */
+  async quiet(): Promise<void> {
+    const start = this.clock.now();
+    for (;;) {
+      const wait = Math.min(this.busyAt + QUIET_MS, start + MAX_DEFER_MS) - this.clock.now();
+      if (wait <= 0) return;
+      await this.clock.sleep(wait);
+    }
+  }
+}
+
+export type ServeOptions = {
+  makeDb?: (name: string) => LocalDb;
+  activity?: UserActivity;
+};
+
 /** Answers the page's requests with one {@link InlineHistoryWriter} per database and account. */
 export function serveWriters(
   post: (reply: WorkerReply) => void,
-  makeDb: (name: string) => LocalDb = (name) => new LocalDb(name),
+  { makeDb = (name) => new LocalDb(name), activity = new UserActivity() }: ServeOptions = {},
 ): (request: WorkerRequest) => Promise<void> {
   const writers = new Map<string, InlineHistoryWriter>();
   const dbs = new Map<string, LocalDb>();
@@ -185,8 +234,13 @@ export function serveWriters(
     if (!writer) {
       let db = dbs.get(dbName);
       if (!db) dbs.set(dbName, (db = makeDb(dbName)));
-      // No idle pauses: nothing else runs on the worker's thread.
-      writer = new InlineHistoryWriter(db, account, { openTimeoutMs, pause: nextTask });
+      // No idle callbacks in a worker: a later task (the slice's IndexedDB callbacks run), then a
+      // quiet moment of the user's.
+      const pause = async () => {
+        await nextTask();
+        await activity.quiet();
+      };
+      writer = new InlineHistoryWriter(db, account, { openTimeoutMs, pause });
       writers.set(key, writer);
     }
     return writer;
@@ -194,6 +248,11 @@ export function serveWriters(
   // One flush after the other, as the page sends them.
   let chain = Promise.resolve();
   return (request) => {
+    // At once, not behind the flush it is meant to slow down.
+    if (request.kind === 'busy') {
+      activity.busy();
+      return Promise.resolve();
+    }
     const run = async () => {
       if (request.kind === 'reset') {
         writers.get(writerKey(request.dbName, request.account))?.reset();
@@ -208,6 +267,35 @@ export function serveWriters(
     };
     chain = chain.then(run, run);
     return chain;
+  };
+}
+
+/** The page events that mean the user is interacting (scrolling, typing, clicking, touching). */
+const INTERACTIONS = ['scroll', 'wheel', 'keydown', 'pointerdown', 'touchmove'] as const;
+/** The page reports interaction at most this often (a scroll fires an event per frame). */
+export const REPORT_EVERY_MS = 100;
+
+/**
+ * Tells the history worker whenever the user interacts with the page (capturing, passive
+ * listeners on `target`, normally `window`), so that big flushes give way (see {@link UserActivity}).
+ * Returns a function that stops it.
+ */
+export function forwardUserActivity(
+  target: EventTarget,
+  worker: Pick<WorkerLike, 'postMessage'>,
+  now: () => number = () => performance.now(),
+): () => void {
+  let reportedAt = -Infinity;
+  const onInteraction = () => {
+    const at = now();
+    if (at - reportedAt < REPORT_EVERY_MS) return;
+    reportedAt = at;
+    worker.postMessage({ kind: 'busy' });
+  };
+  const options = { capture: true, passive: true };
+  for (const type of INTERACTIONS) target.addEventListener(type, onInteraction, options);
+  return () => {
+    for (const type of INTERACTIONS) target.removeEventListener(type, onInteraction, options);
   };
 }
 

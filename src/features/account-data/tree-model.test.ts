@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JsonObject } from '../../matrix/types.ts';
-import { entryKey } from '../../matrix/entry-key.ts';
+import { entryKey, type EntryKey } from '../../matrix/entry-key.ts';
 import {
   applyChange,
   emptyDevices,
@@ -696,6 +696,118 @@ describe('buildTreeRows: a broad filter on a big account (issue #13)', () => {
     const rows = buildTreeRows({ ...base, rooms: data, expanded: new Set(), filter: 'room ' });
     expect(rows.some((r) => r.id === 'msg:rooms-broad')).toBe(true);
     expect(roomRows(rows).some((r) => r.expanded)).toBe(false);
+  });
+});
+
+describe('buildTreeRows: the rooms filter agrees with a plain search (issue #13)', () => {
+  // Rooms with what the one-text-per-room search must get right: a name or ID that matches, text
+  // whose length lower-casing changes ("İ"), tombstones, a secret room entry (searched by entry,
+  // its content only once revealed), the same needle twice in one entry, and none at all.
+  const events = [
+    {
+      roomId: '!one:x',
+      name: 'Kitchen',
+      data: { 'org.example.a': { note: 'İİİİ needle needle İİİİ' }, 'org.example.b': { x: 'hay' } },
+    },
+    { roomId: '!two:x', name: 'NEEDLE room', data: { 'org.example.c': { x: 'hay' } } },
+    {
+      roomId: '!three:x',
+      name: 'Three',
+      data: { 'org.example.İtype': { v: 'TYPE needle' }, 'm.tag': { tags: {} } },
+    },
+    {
+      roomId: '!four:x',
+      name: 'Four',
+      data: {
+        'org.example.secret': { encrypted: { k: { ciphertext: 'needle' } } },
+        'org.example.d': { y: 'needle' },
+      },
+    },
+    { roomId: '!five:x', name: 'Five', data: { 'org.example.gone': {}, 'org.example.e': { z: 1 } } },
+    { roomId: '!six:needle', name: 'Six', data: {} },
+  ];
+  const data = foldSyncBatch(
+    { global: {}, rooms: emptyRooms, devices: emptyDevices },
+    events.flatMap(({ roomId, name, data }) => [
+      { kind: 'room-added' as const, room: { roomId, name } },
+      { kind: 'room-snapshot' as const, roomId, data: data as Record<string, JsonObject>, deleted: [] },
+    ]),
+    1,
+  ).rooms;
+  const SECRET = entryKey({ kind: 'room', roomId: '!four:x' }, 'org.example.secret');
+
+  /** What the filter should show: room ID → the types listed under it, by a plain per-entry search. */
+  function expected(needle: string, showDeleted: boolean, revealed: ReadonlySet<EntryKey>) {
+    const out = new Map<string, string[]>();
+    for (const roomId of data.order) {
+      const room = data.byId.get(roomId);
+      if (!room) continue;
+      const entries = Object.values(room.data)
+        .filter((e) => showDeleted || !e.isDeleted)
+        .sort((a, b) => (a.type < b.type ? -1 : 1));
+      const byName = `${room.info.name}\u0000${roomId}`.toLowerCase().includes(needle);
+      const hits = entries.filter((e) => {
+        if (e.type.toLowerCase().includes(needle)) return true;
+        const secret = 'encrypted' in (e.content ?? e.lastContent ?? {});
+        if (secret && !revealed.has(entryKey({ kind: 'room', roomId }, e.type))) return false;
+        return !e.isDeleted && e.text.toLowerCase().includes(needle);
+      });
+      if (byName || hits.length > 0)
+        out.set(
+          roomId,
+          (byName ? entries : hits).map((e) => e.type),
+        );
+    }
+    return out;
+  }
+  function shown(rows: AccountDataRow[]) {
+    const out = new Map<string, string[]>();
+    let room: string | undefined;
+    for (const row of rows) {
+      if (row.kind === 'room') out.set((room = row.room.info.roomId), []);
+      else if (row.kind === 'entry' && row.scope.kind === 'room' && row.scope.roomId === room) {
+        out.get(room)?.push(row.entry.type);
+      } else if (row.level < 3) room = undefined;
+    }
+    return out;
+  }
+
+  it.each([
+    'needle',
+    'NEEDLE',
+    'i̇',
+    'i̇i̇ n',
+    'type',
+    'org.example',
+    'x',
+    'hay',
+    'e"',
+    '{',
+    'six',
+    ':x',
+    'nothing',
+  ])('shows what a plain search shows for %j', (filter) => {
+    for (const showDeleted of [true, false]) {
+      for (const revealed of [new Set<EntryKey>(), new Set([SECRET])]) {
+        const rows = buildTreeRows({
+          ...base,
+          rooms: data,
+          expanded: new Set(),
+          filter,
+          showDeleted,
+          revealed,
+        });
+        expect(shown(rows)).toEqual(expected(filter.trim().toLowerCase(), showDeleted, revealed));
+      }
+    }
+  });
+
+  it('finds a needle in a secret room entry only once it is revealed', () => {
+    const input = { ...base, rooms: data, expanded: new Set<string>(), filter: 'ciphertext' };
+    expect(shown(buildTreeRows(input)).has('!four:x')).toBe(false);
+    expect(shown(buildTreeRows({ ...input, revealed: new Set([SECRET]) })).get('!four:x')).toEqual([
+      'org.example.secret',
+    ]);
   });
 });
 

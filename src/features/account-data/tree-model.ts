@@ -156,8 +156,11 @@ export function* prepareFilter(
   for (let i = 0; i < all.length; i++) {
     const data = all[i] as RoomData;
     const room = roomItemOf(data);
-    lowerNameOf(room);
-    for (const item of itemsOf(listOf(data.data, room, showDeleted))) haystackOf(item);
+    const list = listOf(data.data, room, showDeleted);
+    const search = roomSearchOf(room, list);
+    // Flattened now (the first `indexOf` would do it), not on the first keystroke.
+    if (search !== 'by-entry') search.text.indexOf(SEPARATOR);
+    else for (const item of itemsOf(list)) haystackOf(item);
     if ((i + 1) % ROOMS_PER_STEP === 0) yield;
   }
 }
@@ -182,9 +185,9 @@ function matches(
 
 /**
  * A scope's entries sorted by type, and their items, made on first use: a collapsed room only needs
- * its count.
+ * its count. A room's list also keeps what the filter searches in the room ({@link RoomSearch}).
  */
-type EntryList = { entries: Entry[]; items?: EntryItem[] };
+type EntryList = { entries: Entry[]; items?: EntryItem[]; search?: RoomSearch };
 const itemsOf = (list: EntryList) => (list.items ??= list.entries.map((entry) => ({ entry })));
 
 /** A scope's lists: all its entries, or only the live ones. */
@@ -232,6 +235,55 @@ function roomItemOf(room: RoomData): RoomItem {
     roomItems.set(room, item);
   }
   return item;
+}
+
+/**
+ * What the filter searches in one room, as one lower-cased text: the room's name and ID, then each
+ * entry's type and content in list order, every part after a NUL (which a typed filter does not
+ * contain, so no match spans two parts). One `indexOf` per room rejects the many rooms without a
+ * hit, and the matches' offsets say which entries hit (`ends[k]`: where entry k's part ends; the
+ * name and ID end at `nameEnd`). On 10,000 rooms this replaced three or four searches and object
+ * lookups per room and keystroke (issue #13, ADR 017). A room with a secret entry is searched entry
+ * by entry instead (`'by-entry'`): a secret's content counts only once revealed (issue #14).
+ */
+type RoomSearch = { text: string; nameEnd: number; ends: number[] } | 'by-entry';
+const SEPARATOR = '\u0000';
+
+function roomSearchOf(room: RoomItem, list: EntryList): RoomSearch {
+  if (list.search !== undefined) return list.search;
+  let text = lowerNameOf(room);
+  const nameEnd = text.length;
+  const ends: number[] = [];
+  for (const { entry } of itemsOf(list)) {
+    if (isSecretType(entry.type, entry.content ?? entry.lastContent)) return (list.search = 'by-entry');
+    // Each part lower-cased on its own: lower-casing can change a text's length (e.g. "İ").
+    text += `${SEPARATOR}${entry.type.toLowerCase()}${SEPARATOR}${entry.isDeleted ? '' : entry.text.toLowerCase()}`;
+    ends.push(text.length);
+  }
+  return (list.search = { text, nameEnd, ends });
+}
+
+/**
+ * The matches of `needle` in a room's text from offset `at` (a match in an entry's part): how many
+ * entries hit, and those entries when `out` is given.
+ */
+function scanHits(
+  search: Exclude<RoomSearch, 'by-entry'>,
+  needle: string,
+  at: number,
+  items?: readonly EntryItem[],
+  out?: EntryItem[],
+): number {
+  const { text, ends } = search;
+  let count = 0;
+  let k = 0;
+  while (at !== -1) {
+    while ((ends[k] as number) <= at) k++;
+    count++;
+    if (out && items) out.push(items[k] as EntryItem);
+    at = text.indexOf(needle, ends[k]);
+  }
+  return count;
 }
 
 /** Sorted rooms, memoised on the rooms object identity (sorting 10,000 names per keystroke is waste). */
@@ -381,35 +433,61 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
 
   // Rooms
   const rooms = input.rooms ? sortedRooms(input.rooms) : [];
-  /** `hits`: the entries the filter shows, when not all of them. */
-  type Shown = { room: RoomItem; list: EntryList; hits?: EntryItem[] };
+  /**
+   * A room the filter shows: `count` entries hit. Not all of them: `hits` lists them, or `at` is
+   * where the first match in its text is (the list is made only if the room opens).
+   */
+  type Shown = { room: RoomItem; list: EntryList; count: number; hits?: EntryItem[]; at?: number };
   const roomsShown: Shown[] = [];
+  const isTextSearch = isFiltering && !needle.includes(SEPARATOR);
+  let hitCount = 0;
   for (const data of rooms) {
     const room = roomItemOf(data);
     const list = listOf(data.data, room, showDeleted);
+    const total = list.entries.length;
     if (!isFiltering) {
-      roomsShown.push({ room, list });
+      roomsShown.push({ room, list, count: total });
+      continue;
+    }
+    const search = isTextSearch ? roomSearchOf(room, list) : 'by-entry';
+    if (search !== 'by-entry') {
+      const at = search.text.indexOf(needle);
+      if (at === -1) continue;
+      const count = at < search.nameEnd ? total : scanHits(search, needle, at);
+      hitCount += count;
+      roomsShown.push(count === total ? { room, list, count } : { room, list, count, at });
       continue;
     }
     if (lowerNameOf(room).includes(needle)) {
-      roomsShown.push({ room, list });
+      hitCount += total;
+      roomsShown.push({ room, list, count: total });
       continue;
     }
-    // No array for the (many) rooms without a hit, and none when every entry matches.
+    // No array for the rooms without a hit, and none when every entry matches.
     const items = itemsOf(list);
     let hits: EntryItem[] | undefined;
     for (const item of items) {
       if (matches(item, needle, room.scope, revealed)) (hits ??= []).push(item);
     }
-    if (hits) roomsShown.push(hits.length === items.length ? { room, list } : { room, list, hits });
+    if (!hits) continue;
+    hitCount += hits.length;
+    roomsShown.push(
+      hits.length === total ? { room, list, count: total } : { room, list, count: hits.length, hits },
+    );
   }
+  /** The entries a shown room lists when open. */
+  const shownItems = ({ room, list, hits, at }: Shown): readonly EntryItem[] => {
+    if (hits) return hits;
+    const items = itemsOf(list);
+    if (at === undefined) return items;
+    const out: EntryItem[] = [];
+    scanHits(roomSearchOf(room, list) as Exclude<RoomSearch, 'by-entry'>, needle, at, items, out);
+    return out;
+  };
   const roomsExpanded = isFiltering ? roomsShown.length > 0 : input.expanded.has(GROUP_IDS.rooms);
   // A broad filter (a first letter on 10,000 rooms) lists the matching rooms collapsed instead of
   // opening them all: tens of thousands of rows help nobody, and building them cost a keystroke
   // hundreds of milliseconds (issue #13, ADR 017). Rooms the person opens show their matches.
-  const hitCount = isFiltering
-    ? roomsShown.reduce((sum, shown) => sum + (shown.hits?.length ?? shown.list.entries.length), 0)
-    : 0;
   const isBroad = hitCount > FILTER_EXPAND_LIMIT;
   rows.push(
     groupRow(
@@ -431,13 +509,14 @@ export function buildTreeRows(input: TreeInput): AccountDataRow[] {
         ),
       );
     }
-    roomsShown.forEach(({ room, list, hits }, i) => {
+    roomsShown.forEach((shown, i) => {
+      const { room, list, count } = shown;
       const total = list.entries.length;
-      const expanded = isFiltering && !isBroad ? (hits?.length ?? total) > 0 : input.expanded.has(room.id);
+      const expanded = isFiltering && !isBroad ? count > 0 : input.expanded.has(room.id);
       rows.push(roomRow(room, expanded, roomsShown.length, i + 1, total));
       if (expanded) {
         if (total === 0) rows.push(messageRow(`msg:${room.id}`, 'No room account data', 3));
-        else pushEntries(room.scope, hits ?? itemsOf(list), 3);
+        else pushEntries(room.scope, shownItems(shown), 3);
       }
     });
   }

@@ -19,6 +19,7 @@ import {
   FILTER_EXPAND_LIMIT,
   prepareFilter,
   GROUP_IDS,
+  sortedRooms,
   orphanEntries,
   type AccountDataRow,
 } from './tree-model.ts';
@@ -808,6 +809,58 @@ describe('buildTreeRows: the rooms filter agrees with a plain search (issue #13)
     expect(shown(buildTreeRows({ ...input, revealed: new Set([SECRET]) })).get('!four:x')).toEqual([
       'org.example.secret',
     ]);
+  });
+});
+
+describe('sortedRooms (issue #13)', () => {
+  const names = (data: RoomsData) => sortedRooms(data).map((r) => r.info.name);
+  const start = foldSyncBatch(
+    { global: {}, rooms: emptyRooms, devices: emptyDevices },
+    ['delta', 'Alpha', 'charlie', 'Bravo'].map((name, i) => ({
+      kind: 'room-added' as const,
+      room: { roomId: `!s${i}:x`, name },
+    })),
+    1,
+  );
+
+  it('keeps the order through a data change, with the new room data', () => {
+    expect(names(start.rooms)).toEqual(['Alpha', 'Bravo', 'charlie', 'delta']);
+    const changed = foldSyncBatch(
+      start,
+      [
+        {
+          kind: 'changed',
+          scope: { kind: 'room', roomId: '!s2:x' },
+          type: 'org.example.t',
+          content: { a: 1 },
+        },
+      ],
+      2,
+    ).rooms;
+    expect(changed.order).toBe(start.rooms.order); // the case the last sort is reused for
+    const collator = vi.spyOn(Intl, 'Collator');
+    const sorted = sortedRooms(changed);
+    expect(collator).not.toHaveBeenCalled(); // not sorted again
+    collator.mockRestore();
+    expect(sorted.map((r) => r.info.name)).toEqual(['Alpha', 'Bravo', 'charlie', 'delta']);
+    expect(sorted[2]).toBe(changed.byId.get('!s2:x'));
+    expect(Object.keys(sorted[2]?.data ?? {})).toEqual(['org.example.t']);
+  });
+
+  it('sorts again when a room was renamed, joined or left', () => {
+    sortedRooms(start.rooms);
+    const renamed = foldSyncBatch(
+      start,
+      [{ kind: 'room-updated', room: { roomId: '!s0:x', name: 'Aardvark' } }],
+      2,
+    );
+    expect(names(renamed.rooms)).toEqual(['Aardvark', 'Alpha', 'Bravo', 'charlie']);
+    const joined = foldSyncBatch(
+      renamed,
+      [{ kind: 'room-added', room: { roomId: '!s9:x', name: 'Basil' } }],
+      3,
+    );
+    expect(names(joined.rooms)).toEqual(['Aardvark', 'Alpha', 'Basil', 'Bravo', 'charlie']);
   });
 });
 

@@ -141,9 +141,9 @@ function haystackOf(item: EntryItem): NonNullable<EntryItem['haystack']> {
 }
 
 /**
- * Prepares, a few rooms at a time, what the filter searches (each room's sorted entries and their
- * lower-cased text) so that the first keystroke on a big account does not do it for 30,000 entries
- * at once (issue #13). Run it in idle time, one step (`ROOMS_PER_STEP` rooms) per `next()`; scopes
+ * Prepares, a few rooms at a time, what the filter searches (each room's sorted entries and its
+ * lower-cased text, {@link RoomSearch}) so that the first keystroke on a big account does not do it
+ * for 30,000 entries at once (issue #13). Run it in idle time, one step (`ROOMS_PER_STEP` rooms) per `next()`; scopes
  * already prepared cost a lookup.
  */
 export function* prepareFilter(

@@ -130,21 +130,25 @@ function aliasItemOf(entry: Entry): EntryItem {
   return item;
 }
 
-/** What the filter searches in an entry, lower-cased once per entry item. */
-function haystackOf(item: EntryItem): NonNullable<EntryItem['haystack']> {
-  const { entry } = item;
-  return (item.haystack ??= {
+/** What the filter searches in an entry: its type and (unless deleted) its content, lower-cased. */
+function haystackFor(entry: Entry): NonNullable<EntryItem['haystack']> {
+  return {
     type: entry.type.toLowerCase(),
     content: entry.isDeleted ? '' : entry.text.toLowerCase(),
     isSecret: isSecretType(entry.type, entry.content ?? entry.lastContent),
-  });
+  };
+}
+
+/** {@link haystackFor}, once per entry item. */
+function haystackOf(item: EntryItem): NonNullable<EntryItem['haystack']> {
+  return (item.haystack ??= haystackFor(item.entry));
 }
 
 /**
  * Prepares, a few rooms at a time, what the filter searches (each room's sorted entries and its
  * lower-cased text, {@link RoomSearch}) so that the first keystroke on a big account does not do it
- * for 30,000 entries at once (issue #13). Run it in idle time, one step (`ROOMS_PER_STEP` rooms) per `next()`; scopes
- * already prepared cost a lookup.
+ * for 30,000 entries at once (issue #13). Run it in idle time, one step (`ROOMS_PER_STEP` rooms) per
+ * `next()`; scopes already prepared cost a lookup.
  */
 export function* prepareFilter(
   global: ScopeData | undefined,
@@ -254,9 +258,11 @@ function roomSearchOf(room: RoomItem, list: EntryList): RoomSearch {
   const nameEnd = text.length;
   const ends: number[] = [];
   for (const { entry } of itemsOf(list)) {
-    if (isSecretType(entry.type, entry.content ?? entry.lastContent)) return (list.search = 'by-entry');
-    // Each part lower-cased on its own: lower-casing can change a text's length (e.g. "İ").
-    text += `${SEPARATOR}${entry.type.toLowerCase()}${SEPARATOR}${entry.isDeleted ? '' : entry.text.toLowerCase()}`;
+    // Not kept on the item: the room's text holds it. Each part is lower-cased on its own, since
+    // lower-casing can change a text's length (e.g. "İ") and `ends` are offsets into the result.
+    const { type, content, isSecret } = haystackFor(entry);
+    if (isSecret) return (list.search = 'by-entry');
+    text += `${SEPARATOR}${type}${SEPARATOR}${content}`;
     ends.push(text.length);
   }
   return (list.search = { text, nameEnd, ends });
@@ -290,7 +296,9 @@ const sortedRoomsCache = new WeakMap<RoomsData, RoomData[]>();
 /** The last sort: which rooms (their arrival order) and their names, in sorted order. */
 let lastSort: { order: readonly string[]; ids: string[]; names: string[] } | undefined;
 export function sortedRooms(rooms: RoomsData): RoomData[] {
-  let sorted = sortedRoomsCache.get(rooms) ?? resorted(rooms);
+  const cached = sortedRoomsCache.get(rooms);
+  if (cached) return cached;
+  let sorted = resorted(rooms);
   if (!sorted) {
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
     sorted = rooms.order

@@ -121,6 +121,33 @@ describe('useEntryDraft: mirroring into IndexedDB', () => {
     expect(storedDraft()?.text).toBe('{"theme": "light"}');
   });
 
+  it('tries to store a draft still waiting for the debounce on pagehide (reload, close)', () => {
+    const { typed, storedDraft, draftsDb } = setup();
+    typed('{"theme": "light"}');
+    act(() => {
+      vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS);
+    });
+    typed('{"theme": "light", "last": "keystroke"}');
+    act(() => {
+      window.dispatchEvent(new Event('pagehide'));
+    });
+    expect(storedDraft()?.text).toBe('{"theme": "light", "last": "keystroke"}');
+    expect(draftsDb.rows.get(entryKey({ kind: 'global' }, TYPE))?.text).toBe(
+      '{"theme": "light", "last": "keystroke"}',
+    );
+  });
+
+  it('stores a draft still waiting for the debounce when the tab is hidden', () => {
+    const { typed, storedDraft } = setup();
+    typed('{"theme": "light"}');
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    visibility.mockRestore();
+    expect(storedDraft()?.text).toBe('{"theme": "light"}');
+  });
+
   it('stash stores an unsaved edit at once (Hide before the debounce), and nothing when clean', () => {
     const { typed, storedDraft, result, editor } = setup();
     editor.current.text = SERVER_TEXT;

@@ -114,7 +114,8 @@ export function useEntryDraft({
   // Nor when the tab is hidden (the page may be discarded later without another event) or goes
   // away. Hidden, the page still runs and the write completes. On `pagehide` (reload, close) it is
   // only an attempt: the page's IndexedDB transactions are aborted with it, so typing in the last
-  // 400 ms before a reload can still be lost (known gap, noted on issue #13's session-6 note).
+  // 400 ms before a reload can still be lost — a known gap that synchronous storage at `pagehide`
+  // (e.g. localStorage, merged into IndexedDB on the next load) would close.
   useEffect(() => {
     const onHidden = () => {
       if (document.visibilityState === 'hidden') flushDraft();

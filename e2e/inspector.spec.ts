@@ -360,4 +360,24 @@ test.describe('editing', () => {
     await expect(page.getByText('Unsaved draft')).toBeVisible();
     expect(await getEntry(user, 'org.example.draft')).toEqual({ saved: true });
   });
+
+  // Regression: a reload inside the draft's 400 ms debounce lost the last edit (the IndexedDB write
+  // started at `pagehide` dies with the page; the draft now also goes to localStorage then).
+  test('a reload right after the last keystroke keeps it in the draft', async ({ page, user }) => {
+    await putAccountData(user, 'org.example.draft', { saved: true });
+    const inspector = await signIn(page, user);
+    await inspector.open('org.example.draft');
+    await inspector.replaceText('org.example.draft', '{"saved": false}');
+    await expect(inspector.item('org.example.draft')).toContainText('Draft');
+    // The last keystroke, then the reload at once: no time for the debounced save.
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.insertText('{"saved": false, "last": "keystroke"}');
+    await page.reload();
+
+    await inspector.waitLive();
+    await inspector.open('org.example.draft');
+    await expect.poll(() => inspector.editorText()).toContain('"last": "keystroke"');
+    await expect(page.getByText('Unsaved draft')).toBeVisible();
+    expect(await getEntry(user, 'org.example.draft')).toEqual({ saved: true });
+  });
 });

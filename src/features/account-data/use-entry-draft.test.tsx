@@ -28,6 +28,12 @@ class MemoryDraftsDb extends DraftsDb {
     this.rows.set(entryKeyIn(draft.scopeKey, draft.type), draft);
     return Promise.resolve();
   }
+  /** Drafts handed to `putBeforeUnload` (localStorage in the real store). */
+  readonly beforeUnload: Draft[] = [];
+  override putBeforeUnload(draft: Draft): Promise<void> {
+    this.beforeUnload.push(draft);
+    return this.put(draft);
+  }
   override delete(_userId: string, scopeKey: string, type: string): Promise<void> {
     this.rows.delete(entryKeyIn(scopeKey, type));
     return Promise.resolve();
@@ -121,7 +127,7 @@ describe('useEntryDraft: mirroring into IndexedDB', () => {
     expect(storedDraft()?.text).toBe('{"theme": "light"}');
   });
 
-  it('tries to store a draft still waiting for the debounce on pagehide (reload, close)', () => {
+  it('stores a draft still waiting for the debounce on pagehide (reload, close), synchronously too', () => {
     const { typed, storedDraft, draftsDb } = setup();
     typed('{"theme": "light"}');
     act(() => {
@@ -135,10 +141,24 @@ describe('useEntryDraft: mirroring into IndexedDB', () => {
     expect(draftsDb.rows.get(entryKey({ kind: 'global' }, TYPE))?.text).toBe(
       '{"theme": "light", "last": "keystroke"}',
     );
+    // Only the draft that was still waiting goes the synchronous way (IndexedDB dies with the page).
+    expect(draftsDb.beforeUnload.map((d) => d.text)).toEqual(['{"theme": "light", "last": "keystroke"}']);
+  });
+
+  it('writes nothing on pagehide when no draft is waiting', () => {
+    const { typed, draftsDb } = setup();
+    typed('{"theme": "light"}');
+    act(() => {
+      vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS);
+    });
+    act(() => {
+      window.dispatchEvent(new Event('pagehide'));
+    });
+    expect(draftsDb.beforeUnload).toEqual([]);
   });
 
   it('stores a draft still waiting for the debounce when the tab is hidden', () => {
-    const { typed, storedDraft } = setup();
+    const { typed, storedDraft, draftsDb } = setup();
     typed('{"theme": "light"}');
     const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
     act(() => {
@@ -146,6 +166,7 @@ describe('useEntryDraft: mirroring into IndexedDB', () => {
     });
     visibility.mockRestore();
     expect(storedDraft()?.text).toBe('{"theme": "light"}');
+    expect(draftsDb.beforeUnload).toEqual([]); // the page still runs: IndexedDB is enough
   });
 
   it('stash stores an unsaved edit at once (Hide before the debounce), and nothing when clean', () => {

@@ -88,19 +88,25 @@ export function useEntryDraft({
   // save is flushed (not dropped) when the panel closes, so switching entries never loses an edit.
   const saveTimer = useRef<number | undefined>(undefined);
   const pendingDraft = useRef<Draft | null>(null);
-  const flushDraft = useCallback(() => {
-    window.clearTimeout(saveTimer.current);
-    const draft = pendingDraft.current;
-    if (!draft) return;
-    pendingDraft.current = null;
-    actions.draftSaved(draft);
-    draftsDb.put(draft).catch(() => undefined);
-  }, [actions, draftsDb]);
+  const flushDraft = useCallback(
+    (how: 'now' | 'before-unload' = 'now') => {
+      window.clearTimeout(saveTimer.current);
+      const draft = pendingDraft.current;
+      if (!draft) return;
+      pendingDraft.current = null;
+      actions.draftSaved(draft);
+      const saved = how === 'before-unload' ? draftsDb.putBeforeUnload(draft) : draftsDb.put(draft);
+      saved.catch(() => undefined);
+    },
+    [actions, draftsDb],
+  );
   const persistDraft = useCallback(
     (text: string, baseText: string) => {
       window.clearTimeout(saveTimer.current);
       pendingDraft.current = { userId, scopeKey, type: entry.type, text, baseText, savedAt: Date.now() };
-      saveTimer.current = window.setTimeout(flushDraft, DRAFT_SAVE_DELAY_MS);
+      saveTimer.current = window.setTimeout(() => {
+        flushDraft();
+      }, DRAFT_SAVE_DELAY_MS);
     },
     [userId, entry.type, flushDraft, scopeKey],
   );
@@ -110,20 +116,27 @@ export function useEntryDraft({
     actions.draftDiscarded(scopeKey, entry.type);
     draftsDb.delete(userId, scopeKey, entry.type).catch(() => undefined);
   }, [actions, userId, draftsDb, entry.type, scopeKey]);
-  useEffect(() => flushDraft, [flushDraft]);
+  useEffect(
+    () => () => {
+      flushDraft();
+    },
+    [flushDraft],
+  );
   // Nor when the tab is hidden (the page may be discarded later without another event) or goes
-  // away. Hidden, the page still runs and the write completes. On `pagehide` (reload, close) it is
-  // only an attempt: the page's IndexedDB transactions are aborted with it, so typing in the last
-  // 400 ms before a reload can still be lost — a known gap that synchronous storage at `pagehide`
-  // (e.g. localStorage, merged into IndexedDB on the next load) would close.
+  // away. Hidden, the page still runs and the IndexedDB write completes. On `pagehide` (reload,
+  // close) the page's IndexedDB transactions are aborted with it, so the draft also goes
+  // synchronously to localStorage, and the next load moves it into IndexedDB (`drafts-db.ts`).
   useEffect(() => {
     const onHidden = () => {
       if (document.visibilityState === 'hidden') flushDraft();
     };
-    window.addEventListener('pagehide', flushDraft);
+    const onPageHide = () => {
+      flushDraft('before-unload');
+    };
+    window.addEventListener('pagehide', onPageHide);
     document.addEventListener('visibilitychange', onHidden);
     return () => {
-      window.removeEventListener('pagehide', flushDraft);
+      window.removeEventListener('pagehide', onPageHide);
       document.removeEventListener('visibilitychange', onHidden);
     };
   }, [flushDraft]);

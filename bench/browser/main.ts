@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- --browser [--rooms 200,2000] [--huge] [--runs 3] [--live 20] [--no-build]
- * [--no-js-sdk] [--strict]`: issue #13's end-to-end measurements on the local Synapse.
+ * [--no-js-sdk] [--strict] [--dist DIR] [--results DIR]`: issue #13's end-to-end measurements on the
+ * local Synapse.
  *
  * For each size: seed (or reuse) an account, then `runs` times, interleaved so drift hits every
  * metric alike: the raw floor from Node (raw.ts), a cold sign-in of the production build in headless
  * Chromium (app.ts), and matrix-js-sdk's cold start (js-sdk.ts). Medians go into one table, next to
- * the reference each target is relative to; the JSON goes to `bench/results/<date>-<rooms>.json`.
+ * the reference each target is relative to; the JSON goes to `bench/results/<date>-<rooms>.json`
+ * (`--results DIR` puts it elsewhere, e.g. the integration test's temporary folder).
  * Exits non-zero on a missed target only with `--strict`.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -45,6 +47,8 @@ type Args = {
   port: number;
   /** The production build to serve; `--dist DIR` serves another one (e.g. a baseline) unbuilt. */
   dist: string;
+  /** Where the JSON goes. */
+  results: string;
 };
 
 function parseArgs(argv: readonly string[]): Args {
@@ -66,6 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
     strict: argv.includes('--strict'),
     port: Number(value('--port') ?? 4473),
     dist: path.resolve(value('--dist') ?? path.join(ROOT, 'dist')),
+    results: path.resolve(value('--results') ?? RESULTS),
   };
 }
 
@@ -495,8 +500,8 @@ export async function runBrowserBench(argv: readonly string[]): Promise<number> 
   const rows = results.flatMap((r) => r.rows);
   printTable(rows);
   const when = new Date().toISOString();
-  mkdirSync(RESULTS, { recursive: true });
-  const file = path.join(RESULTS, `${when.replace(/[:.]/g, '-')}-${args.sizes.join('-')}.json`);
+  mkdirSync(args.results, { recursive: true });
+  const file = path.join(args.results, `${when.replace(/[:.]/g, '-')}-${args.sizes.join('-')}.json`);
   const doc = {
     date: when,
     ...gitState(),

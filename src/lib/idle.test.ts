@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { whenIdle } from './idle.ts';
+import { nextIdle, whenIdle } from './idle.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -41,5 +41,34 @@ describe('whenIdle', () => {
     vi.advanceTimersByTime(60);
     expect(budgets).toHaveLength(1);
     expect(budgets[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('nextIdle', () => {
+  it('resolves in a later task where there are no idle callbacks', async () => {
+    vi.useFakeTimers();
+    let resolved = false;
+    void nextIdle(500).then(() => {
+      resolved = true;
+    });
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(resolved).toBe(true);
+  });
+
+  it('asks the idle callback for the given timeout', async () => {
+    const calls: ({ timeout: number } | undefined)[] = [];
+    vi.stubGlobal('requestIdleCallback', (cb: () => void, options?: { timeout: number }) => {
+      calls.push(options);
+      setTimeout(cb, 0);
+      return 1;
+    });
+    try {
+      await nextIdle(500);
+      expect(calls).toEqual([{ timeout: 500 }]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

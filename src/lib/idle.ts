@@ -7,11 +7,31 @@ export type IdleStep = (deadline: { timeRemaining(): number }) => boolean;
 /** How long a step may run where there is no idle callback to say so. */
 const FALLBACK_BUDGET_MS = 8;
 
+type IdleScope = {
+  requestIdleCallback?: (cb: (deadline: IdleDeadline) => void, options?: { timeout: number }) => number;
+  cancelIdleCallback?: (handle: number) => void;
+};
+
+/**
+ * Resolves in the browser's next idle moment, or after `timeoutMs` at the latest (a plain macrotask
+ * where there are no idle callbacks). For work that yields between slices, e.g. a history flush.
+ */
+export function nextIdle(timeoutMs: number): Promise<void> {
+  const scope = globalThis as IdleScope;
+  return new Promise((resolve) => {
+    if (scope.requestIdleCallback)
+      scope.requestIdleCallback(
+        () => {
+          resolve();
+        },
+        { timeout: timeoutMs },
+      );
+    else setTimeout(resolve, 0);
+  });
+}
+
 export function whenIdle(step: IdleStep): () => void {
-  const scope = globalThis as {
-    requestIdleCallback?: (cb: (deadline: IdleDeadline) => void) => number;
-    cancelIdleCallback?: (handle: number) => void;
-  };
+  const scope = globalThis as IdleScope;
   let stopped = false;
   let cancel: () => void = () => undefined;
   const schedule = () => {

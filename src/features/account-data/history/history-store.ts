@@ -3,7 +3,8 @@
  * the initial snapshot, each live change, each own write with its outcome — in IndexedDB
  * (`src/lib/local-db.ts`, stores `history`, `historyLatest`, `historyTotals`). This module is the
  * store's public face (recording, scheduling, reads, availability); the flush's work lives in
- * `history-flush.ts`, run by a writer (`history-writer.ts`: on this thread, or in the history worker), the export's shape and redaction in `history-export.ts`, the bounds in
+ * `history-flush.ts`, run by a writer (`history-writer.ts`: on this thread, or in the history
+ * worker), the export's shape and redaction in `history-export.ts`, the bounds in
  * `history-limits.ts`, the session's picture of what is stored in `known-versions.ts`.
  *
  *   sync bridge onBatch ──recordBatch──▶ queue ──(scheduled flush)──▶ one readwrite transaction:

@@ -13,6 +13,7 @@
  * turns unavailable). Flushes of one writer never overlap: the store chains them.
  */
 import type { IDBPDatabase } from 'idb';
+import { nextIdle } from '../../../lib/idle.ts';
 import { LocalDb, type LocalDbSchema } from '../../../lib/local-db.ts';
 import { loadKnown, prepare, write, type QueueItem } from './history-flush.ts';
 import type { HistoryLimits } from './history-limits.ts';
@@ -119,18 +120,7 @@ export async function openWithin(db: LocalDb, ms: number): Promise<IDBPDatabase<
  * (at most half a second), or a plain task where there is no idle callback (workers).
  */
 function pause(): Promise<void> {
-  return new Promise((resolve) => {
-    const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o: { timeout: number }) => number })
-      .requestIdleCallback;
-    if (idle)
-      idle(
-        () => {
-          resolve();
-        },
-        { timeout: 500 },
-      );
-    else setTimeout(resolve, 0);
-  });
+  return nextIdle(500);
 }
 
 // --- The worker's side of the conversation (history-worker.ts) ---

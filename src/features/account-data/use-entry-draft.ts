@@ -123,12 +123,13 @@ export function useEntryDraft({
     [flushDraft],
   );
   // Nor when the tab is hidden (the page may be discarded later without another event) or goes
-  // away. Hidden, the page still runs and the IndexedDB write completes. On `pagehide` (reload,
-  // close) the page's IndexedDB transactions are aborted with it, so the draft also goes
-  // synchronously to localStorage, and the next load moves it into IndexedDB (`drafts-db.ts`).
+  // away (reload, close). A page going away aborts its IndexedDB transactions, so the draft also
+  // goes synchronously to localStorage, and the next load moves it into IndexedDB (`drafts-db.ts`).
+  // On hiding too: browsers differ in whether `visibilitychange` comes before `pagehide` on a
+  // reload, and the first of the two takes the waiting draft.
   useEffect(() => {
     const onHidden = () => {
-      if (document.visibilityState === 'hidden') flushDraft();
+      if (document.visibilityState === 'hidden') flushDraft('before-unload');
     };
     const onPageHide = () => {
       flushDraft('before-unload');

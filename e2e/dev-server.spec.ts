@@ -83,6 +83,31 @@ test.describe('dev server (npm start, StrictMode)', () => {
     expect(await startErrors(page)).toEqual([]);
   });
 
+  // StrictMode mounts the draft's effects twice: the pagehide / visibilitychange listeners must survive
+  // it, or an edit made just before a reload is lost on what `npm start` serves only.
+  test('an edit made just before a reload comes back as the draft', async ({ page, user }) => {
+    const type = 'org.example.dev_server_draft';
+    await putAccountData(user, type, { saved: true });
+    await openDevServer(page);
+    await new SignInPage(page).signInWithPassword(user);
+    const inspector = new InspectorPage(page);
+    await expectLive(page, inspector);
+
+    await inspector.open(type);
+    await expect(inspector.editor(type)).toBeEditable({ timeout: FIRST_LOAD_TIMEOUT });
+    await inspector.replaceText(type, '{"saved": false, "last": "keystroke"}');
+    await page.reload(); // at once: no time for the 400 ms debounce
+
+    await expectLive(page, inspector);
+    await expect(inspector.item(type)).toContainText('Draft');
+    await inspector.open(type);
+    await expect
+      .poll(() => inspector.editorText(), { timeout: FIRST_LOAD_TIMEOUT })
+      .toContain('"last": "keystroke"');
+    await expect(page.getByText('Unsaved draft')).toBeVisible();
+    expect(await getGlobal(user, type)).toEqual({ saved: true });
+  });
+
   test('the `npm run demo` account: seeded data shows and the sync goes live', async ({ page }) => {
     // The same seeding as `npm run demo` (idempotent: reuses the demo user and tops up its data).
     const demo = await seedDemoAccount();

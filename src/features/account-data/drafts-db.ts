@@ -63,8 +63,8 @@ export class DraftsDb {
   }
 
   /**
-   * Store a draft as the page goes away: synchronously in localStorage (which survives the
-   * unload), and an attempt at IndexedDB (which usually does not).
+   * Store a draft when the page may be going away (`pagehide`, or hidden first): synchronously in
+   * localStorage, which survives an unload, and in IndexedDB, whose write an unload aborts.
    */
   putBeforeUnload(draft: Draft): Promise<void> {
     this.updatePending((pending) => {

@@ -14,8 +14,9 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     manifest: true,
-    // Monaco's lazy chunk is ~3 MB by design; it is never in the entry chunk (see e2e/bundle.spec.ts).
-    chunkSizeWarningLimit: 4000,
+    // Monaco's lazy chunk is ~3.9 MB by design, with every editor contribution (src/editor/monaco-setup.ts);
+    // it is never in the entry chunk (scripts/check-bundle.mjs).
+    chunkSizeWarningLimit: 4500,
   },
   worker: { format: 'es' },
 });

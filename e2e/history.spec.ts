@@ -192,4 +192,35 @@ test.describe('history', () => {
     const withSecrets = (await import('node:fs')).readFileSync(await (await second).path(), 'utf8');
     expect(withSecrets).toContain('SECRETTEXT');
   });
+
+  test('an editor, then a version diff, then another editor: nothing is logged as an error', async ({
+    page,
+    user,
+  }) => {
+    // Regression: Monaco's JSON support loads every editor contribution late (monaco-editor 0.57's
+    // `internal/common/workers`), after Monaco's services had started, so the diff view logged
+    // "[createInstance] … depends on UNKNOWN service ICodeLensCache" and "… treeViewsDndService".
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      // The capability probes' expected 403/404 answers are logged as failed resource loads.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+        errors.push(msg.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await putAccountData(user, 'org.example.first', { v: 1 });
+    await putAccountData(user, 'org.example.second', { v: 1 });
+    const inspector = await signIn(page, user);
+    const other = await loginAsNewDevice(user);
+    await putAccountData(other, 'org.example.first', { v: 2 });
+    await openHistory(page, inspector, 'org.example.first');
+    await expect(versionRows(page, 'org.example.first')).toHaveCount(2);
+    await expect(diffOf(page, 'org.example.first')).toContainText('"v": 2');
+    await inspector.open('org.example.second');
+    await expect(
+      page.getByRole('textbox', { name: 'Content of org.example.second', exact: true }),
+    ).toBeVisible();
+    await page.getByRole('tab', { name: 'History' }).click();
+    await expect(versionsTable(page, 'org.example.second')).toBeVisible();
+    expect(errors).toEqual([]);
+  });
 });

@@ -8,10 +8,20 @@
  * - `editor.api` contains no editor *features*; hovers, formatting, find, folding, suggestions and
  *   the diff editor's actions are separate `features/<name>/register` modules. We import the ones an
  *   inspector needs. Without `hover`, schema descriptions and problem tooltips would never show.
+ * - But the JSON language brings every feature anyway: its worker manager imports
+ *   `internal/common/workers`, which in 0.57 also imports all of Monaco's editor contributions. Loaded
+ *   late (with the JSON mode, after the first editor had started Monaco's services), their services
+ *   were unknown to every later editor: the diff view logged "[createInstance] … depends on UNKNOWN
+ *   service ICodeLensCache" and "… treeViewsDndService", and the first editor had fewer features than
+ *   the next. So that module is imported here, before any editor exists (docs/architecture.md,
+ *   "Editor"; e2e "history › an editor, then a version diff, then another editor"). The `register`
+ *   imports below stay as the record of what the inspector relies on.
  * - Workers come from Vite's `?worker` imports (bundled, same origin, no CDN): the JSON worker runs
  *   validation, completion and hovers; the editor worker computes diffs and links.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
+// Every editor contribution, registered now rather than when the JSON mode loads (see above).
+import 'monaco-editor/internal/common/workers';
 // Registers the `json` language (the documented entry point); `jsonDefaults` is imported from the
 // module it re-exports because that one ships type declarations.
 import 'monaco-editor/language/json/monaco.contribution';

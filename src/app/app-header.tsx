@@ -19,7 +19,7 @@ export function AppHeader({
 }) {
   return (
     <header className="app-header">
-      <div className="app-header__brand">Account Data Inspector</div>
+      <h1 className="app-header__brand">Account Data Inspector</h1>
       <SyncStatusIndicator />
       <dl className="app-header__who" aria-label={label}>
         {facts.map((fact) => (

@@ -57,14 +57,23 @@ export default function MonacoDiffView({
       modifiedAriaLabel: `${ariaLabel}: ${modifiedLabel}`,
     });
     diff.setModel(models);
+    // monaco-editor 0.57 builds the two sides without `originalAriaLabel`/`modifiedAriaLabel`, and
+    // resets their labels to "" whenever it re-derives their options (e.g. switching to the inline
+    // view on resize), leaving two unnamed text boxes for screen readers (found by axe). Hold each
+    // side to its label.
+    const labels = [
+      labelHeld(diff.getOriginalEditor(), `${ariaLabel}: ${originalLabel}`),
+      labelHeld(diff.getModifiedEditor(), `${ariaLabel}: ${modifiedLabel}`),
+    ];
     modelsRef.current = models;
     return () => {
+      for (const label of labels) label.dispose();
       diff.dispose();
       models.original.dispose();
       models.modified.dispose();
       modelsRef.current = null;
     };
-    // Monaco takes the side labels only at construction, so a label change rebuilds the diff editor.
+    // The side labels are set once per diff editor, so a label change rebuilds it.
   }, [ariaLabel, originalLabel, modifiedLabel]);
 
   useEffect(() => {
@@ -86,4 +95,16 @@ export default function MonacoDiffView({
       <div ref={containerRef} style={{ height, width: '100%' }} />
     </section>
   );
+}
+
+/** Gives a diff side its accessible name and gives it back whenever Monaco changes it. */
+function labelHeld(side: editor.ICodeEditor, label: string): { dispose(): void } {
+  const apply = () => {
+    if (side.getOption(monaco.editor.EditorOption.ariaLabel) !== label)
+      side.updateOptions({ ariaLabel: label });
+  };
+  apply();
+  return side.onDidChangeConfiguration((event) => {
+    if (event.hasChanged(monaco.editor.EditorOption.ariaLabel)) apply();
+  });
 }

@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { SignInPage, signIn } from './pages.ts';
-import { api, createRoom, putAccountData, setTag } from '../test-support/synapse.ts';
+import { api, createRoom, loginAsNewDevice, putAccountData, setTag } from '../test-support/synapse.ts';
 
 const enc = encodeURIComponent;
 const RULE_SETS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
@@ -82,5 +82,31 @@ test.describe('accessibility', () => {
     await inspector.open('org.example.room_notes');
     await expect(inspector.item('org.example.retired')).toBeVisible();
     expect(await violations(page), 'room rows').toEqual([]);
+  });
+
+  test('a version diff keeps every JSON token readable, in the light and the dark scheme', async ({
+    page,
+    user,
+  }) => {
+    // Monaco's own diff colours took a string to 2.84:1 on a changed line in the dark scheme;
+    // src/editor/theme.ts has the inspector's themes and the arithmetic for both schemes.
+    await putAccountData(user, 'org.example.tokens', { name: 'first', count: 1, on: true, gone: null });
+    const inspector = await signIn(page, user);
+    const other = await loginAsNewDevice(user);
+    await putAccountData(other, 'org.example.tokens', { name: 'second', count: 22, on: false, added: 3.5 });
+    await inspector.open('org.example.tokens');
+    await page.getByRole('tab', { name: 'History' }).click();
+    const diff = page.getByLabel('Differences between two versions of org.example.tokens', { exact: true });
+    // Both sides show their changed lines (the default: newest against the one before it).
+    await expect(diff.locator('.line-delete').first()).toBeVisible();
+    await expect(diff.locator('.line-insert').first()).toBeVisible();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      // Monaco marks each editor with its theme's base: wait for the switch before measuring.
+      await expect(diff.locator('.original-in-monaco-diff-editor')).toHaveClass(
+        colorScheme === 'dark' ? /\bvs-dark\b/ : /\bvs\b/,
+      );
+      expect(await violations(page), colorScheme).toEqual([]);
+    }
   });
 });

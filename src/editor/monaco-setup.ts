@@ -64,7 +64,7 @@ import 'monaco-editor/features/diffEditorBreadcrumbs/register';
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 
 import { monacoJsonDiagnosticsOptions } from './schemas/registry';
-import { followSystemTheme } from './theme';
+import { followSystemTheme, INSPECTOR_THEMES } from './theme';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string): Worker {
@@ -78,6 +78,7 @@ self.MonacoEnvironment = {
 jsonDefaults.setDiagnosticsOptions(monacoJsonDiagnosticsOptions());
 
 // The theme is global to Monaco, so one page-lifetime watcher is enough.
+for (const [name, data] of Object.entries(INSPECTOR_THEMES)) monaco.editor.defineTheme(name, data);
 followSystemTheme((theme) => {
   monaco.editor.setTheme(theme);
 });

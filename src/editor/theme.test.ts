@@ -3,8 +3,8 @@ import { followSystemTheme, monacoThemeFor, type MediaQuerySource } from './them
 
 describe('monacoThemeFor', () => {
   it('maps colour scheme and forced colours to built-in themes', () => {
-    expect(monacoThemeFor({ prefersDark: false, forcedColors: false })).toBe('vs');
-    expect(monacoThemeFor({ prefersDark: true, forcedColors: false })).toBe('vs-dark');
+    expect(monacoThemeFor({ prefersDark: false, forcedColors: false })).toBe('inspector-light');
+    expect(monacoThemeFor({ prefersDark: true, forcedColors: false })).toBe('inspector-dark');
     expect(monacoThemeFor({ prefersDark: true, forcedColors: true })).toBe('hc-black');
     expect(monacoThemeFor({ prefersDark: false, forcedColors: true })).toBe('hc-light');
   });
@@ -39,10 +39,10 @@ describe('followSystemTheme', () => {
     const media = fakeMedia();
     const apply = vi.fn();
     const stop = followSystemTheme(apply, media.source);
-    expect(apply.mock.calls).toEqual([['vs']]);
+    expect(apply.mock.calls).toEqual([['inspector-light']]);
     media.set('(prefers-color-scheme: dark)', true);
     media.set('(forced-colors: active)', true);
-    expect(apply.mock.calls).toEqual([['vs'], ['vs-dark'], ['hc-black']]);
+    expect(apply.mock.calls).toEqual([['inspector-light'], ['inspector-dark'], ['hc-black']]);
     stop();
     media.set('(prefers-color-scheme: dark)', false);
     expect(apply).toHaveBeenCalledTimes(3);
@@ -52,6 +52,6 @@ describe('followSystemTheme', () => {
   it('falls back to the light theme without matchMedia', () => {
     const apply = vi.fn();
     followSystemTheme(apply, undefined);
-    expect(apply).toHaveBeenCalledWith('vs');
+    expect(apply).toHaveBeenCalledWith('inspector-light');
   });
 });

@@ -4,22 +4,12 @@
  * things by; this checks what they cannot: contrast, unnamed inputs (Monaco's included), heading
  * structure, landmark use.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { axeViolations as violations } from './axe.ts';
 import { SignInPage, signIn } from './pages.ts';
 import { api, createRoom, loginAsNewDevice, putAccountData, setTag } from '../test-support/synapse.ts';
 
 const enc = encodeURIComponent;
-const RULE_SETS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-
-/** Every violation on the page as "rule: where", so that a failure says what and where. */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(RULE_SETS).analyze();
-  return result.violations.flatMap((v) =>
-    v.nodes.map((node) => `${v.id} (${v.impact ?? 'n/a'}): ${node.target.join(' ')}`),
-  );
-}
 
 test.describe('accessibility', () => {
   test('every main view passes axe (WCAG 2.1 A/AA and best practice)', async ({ page, user }) => {

@@ -6,6 +6,7 @@
  * button; an unknown user and an invalid ID are explained.
  */
 import { test, expect } from './fixtures.ts';
+import { axeViolations } from './axe.ts';
 import { signIn } from './pages.ts';
 import { createRoom, createUser, putAccountData } from '../test-support/synapse.ts';
 
@@ -28,6 +29,8 @@ test.describe('admin mode (issue #13)', () => {
 
     await page.getByRole('button', { name: 'Inspect another user', exact: true }).click();
     const form = page.getByRole('form', { name: 'Inspect another user' });
+    await expect(form).toBeVisible();
+    expect(await axeViolations(page), 'the Inspect another user form').toEqual([]);
     await form.getByRole('textbox', { name: 'User ID' }).fill(user.userId);
     await form.getByRole('button', { name: 'Open', exact: true }).click();
 
@@ -45,6 +48,7 @@ test.describe('admin mode (issue #13)', () => {
     const editor = inspector.editor('org.example.inspected');
     await expect(editor).toBeVisible();
     await expect.poll(() => inspector.editorText()).toContain('by the admin');
+    expect(await axeViolations(page), 'read-only admin view').toEqual([]);
     // Typing changes nothing: the editor is read-only (Monaco's edit surface carries no readonly attribute).
     await editor.focus();
     await page.keyboard.press('ControlOrMeta+a');

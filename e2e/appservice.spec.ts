@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page, Request } from '@playwright/test';
 import { stringify } from 'yaml';
 import { test, expect } from './fixtures.ts';
+import { axeViolations } from './axe.ts';
 import { InspectorPage, SignInPage } from './pages.ts';
 import { appservice, asApi, asFetch, asUser, type TestAppservice } from '../test-support/appservice.ts';
 
@@ -98,6 +99,7 @@ test.describe('application-service mode (MSC3682 view)', () => {
     // The sender is there from the start, but Synapse does not sync it (docs/protocol.md §7): said so.
     await expect(page.getByRole('radio', { name: as.senderUserId })).toBeChecked();
     await expect(page.getByText(/Synapse does not sync an application service's sender user/)).toBeVisible();
+    expect(await axeViolations(page), 'the application-service view').toEqual([]);
 
     // A user outside the namespace is refused with no request naming it.
     const outsider = `@outsider_${randomBytes(3).toString('hex')}:${as.homeserver.serverName}`;

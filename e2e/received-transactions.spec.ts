@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
+import { axeViolations } from './axe.ts';
 import { SignInPage } from './pages.ts';
 import { api, createRoom, type Homeserver, type TestUser } from '../test-support/synapse.ts';
 import {
@@ -79,6 +80,7 @@ test.describe('received transactions panel (#12)', () => {
     await expect(item).toBeVisible();
     await expect(item).toContainText(/Received (just now|\d+ minutes? ago) · \d+ events?/);
     await expect(item.getByText(NO_ACCOUNT_DATA, { exact: true })).toBeVisible();
+    expect(await axeViolations(page), 'the received transactions page').toEqual([]);
   });
 
   test('account data per user from an MSC3682 transaction (synthetic MSC3682 transaction)', async ({

@@ -141,12 +141,13 @@ export function AdminView({ client, admin }: { client: MatrixClient; admin: Admi
         onOpen={admin.open}
       />
       {admin.current === null ? (
-        <div className="admin-view__notice">
+        // Landmarks: with no user open, this is the page's main content.
+        <main className="admin-view__notice">
           <Banner tone="info" title="Inspect another user, read-only" isAnnounced={false}>
             Enter a user ID of this server and choose Open. As a server admin you can read their global and
             room account data through Synapse&apos;s admin API: a read-only snapshot, not live.
           </Banner>
-        </div>
+        </main>
       ) : (
         <InspectedUser key={admin.current} client={client} userId={admin.current} onRefresh={admin.open} />
       )}
@@ -178,7 +179,8 @@ function InspectedUser({
   }).data;
   return (
     <>
-      <div className="admin-view__notice">
+      {/* A named region above the inspected user's own main content (landmarks). */}
+      <section className="admin-view__notice" aria-label="Read-only snapshot">
         <Banner
           tone="warning"
           title={`Viewing ${userId} read-only`}
@@ -206,7 +208,7 @@ function InspectedUser({
           . Writes are disabled. The admin API leaves out m.push_rules and room tags (m.tag), and lists rooms
           the user left or never joined, named by their room ID.
         </Banner>
-      </div>
+      </section>
       <ErrorBoundary area="The inspected user's account data">
         <AccountDataView client={viewClient} pending={pending} store={store} readOnly={READ_ONLY} />
       </ErrorBoundary>

@@ -106,7 +106,8 @@ export function AppserviceShell({ session, sessionStore, capabilities }: Appserv
       </AppHeader>
       <div className="appservice-shell">
         <div className="appservice-shell__main">
-          <div className="appservice-shell__bar">
+          {/* A named region (landmarks): the users the service acts for. */}
+          <section className="appservice-shell__bar" aria-label="Users">
             <AddUserForm
               namespace={{ senderUserId: session.senderUserId, userRegexes: session.userRegexes }}
               users={users}
@@ -126,7 +127,7 @@ export function AppserviceShell({ session, sessionStore, capabilities }: Appserv
                 setUsers(users.filter((u) => u !== userId));
               }}
             />
-          </div>
+          </section>
           {users.map((userId) => (
             <AppserviceUser
               key={userId}
@@ -192,13 +193,14 @@ function AppserviceUser({ userId, isSelected, isSender, clientFor, previewStore 
   if (!isSelected) return null;
   if (isSender) {
     return (
-      <div className="appservice-shell__notice">
+      // Landmarks: for the sender, this notice is the page's main content.
+      <main className="appservice-shell__notice">
         <Banner tone="info" title={`${userId} is the application service's sender`} isAnnounced={false}>
           Synapse does not sync an application service&apos;s sender user (its /sync and sliding sync answer
           500), so its account data cannot be listed or followed live. Add a user of the namespace to inspect
           its account data.
         </Banner>
-      </div>
+      </main>
     );
   }
   return (

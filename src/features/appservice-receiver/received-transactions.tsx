@@ -241,7 +241,9 @@ function UserEntries({ userId, data }: { userId: string; data: UserAccountData }
                   <Badge variant="deleted" title="Empty content: the entry was deleted" />
                 ) : null}
               </summary>
-              <pre className="receiver__content">{JSON.stringify(event.content, null, 2)}</pre>
+              <pre className="receiver__content" tabIndex={0}>
+                {JSON.stringify(event.content, null, 2)}
+              </pre>
             </details>
           </li>
         ))}

@@ -444,7 +444,9 @@ function ApplicableRow({
       {row.status === 'new' ? (
         <details>
           <summary>Content</summary>
-          <pre className="transfer-pane__content">{modified}</pre>
+          <pre className="transfer-pane__content" tabIndex={0}>
+            {modified}
+          </pre>
         </details>
       ) : null}
     </li>

@@ -72,6 +72,9 @@ test.describe('accessibility', () => {
     await inspector.open('org.example.room_notes');
     await expect(inspector.item('org.example.retired')).toBeVisible();
     expect(await violations(page), 'room rows').toEqual([]);
+    // Forced colours (Windows high contrast): the selected row is drawn with system colours.
+    await page.emulateMedia({ forcedColors: 'active' });
+    expect(await violations(page), 'room rows, forced colours').toEqual([]);
   });
 
   test('a version diff keeps every JSON token readable, in the light and the dark scheme', async ({

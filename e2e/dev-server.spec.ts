@@ -72,7 +72,7 @@ test.describe('dev server (npm start, StrictMode)', () => {
     await inspector.replaceText(type, '{"saved": "from the dev server"}');
     await inspector.button('Save').click();
     const confirm = inspector.dialog(/^Save org\.example\.dev_server/);
-    await expect(confirm.getByLabel(`Changes to ${type}`)).toBeVisible();
+    await expect(confirm.getByLabel(`Changes to ${type}`, { exact: true })).toBeVisible();
     await confirm.getByRole('button', { name: 'Confirm save' }).click();
     await expect(confirm).toHaveCount(0);
 

@@ -174,7 +174,7 @@ test.describe('editing', () => {
     await page.keyboard.press('ControlOrMeta+s');
     const confirm = inspector.dialog(/^Save org\.example\.created/);
     await expect(confirm).toBeVisible();
-    await expect(confirm.getByLabel('Changes to org.example.created')).toBeVisible();
+    await expect(confirm.getByLabel('Changes to org.example.created', { exact: true })).toBeVisible();
     await confirm.getByRole('button', { name: 'Confirm save' }).click();
     await expect.poll(() => getEntry(user, 'org.example.created')).toEqual({ colour: 'blue' });
 

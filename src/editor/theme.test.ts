@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { followSystemTheme, monacoThemeFor, type MediaQuerySource } from './theme';
 
 describe('monacoThemeFor', () => {
-  it('maps colour scheme and forced colours to built-in themes', () => {
+  it('maps colour scheme to the inspector’s themes and forced colours to Monaco’s high-contrast ones', () => {
     expect(monacoThemeFor({ prefersDark: false, forcedColors: false })).toBe('inspector-light');
     expect(monacoThemeFor({ prefersDark: true, forcedColors: false })).toBe('inspector-dark');
     expect(monacoThemeFor({ prefersDark: true, forcedColors: true })).toBe('hc-black');

@@ -96,6 +96,18 @@ test.describe('dev server (npm start, StrictMode)', () => {
     await inspector.open(type);
     await expect(inspector.editor(type)).toBeEditable({ timeout: FIRST_LOAD_TIMEOUT });
     await inspector.replaceText(type, '{"saved": false, "last": "keystroke"}');
+    // The typed text has reached the editor (checked every frame, so well inside the 400 ms debounce):
+    // without this wait the reload could overtake the keystrokes themselves, and there would be no edit
+    // to keep (a flake of this test, 2 in 6 runs, seen in session 8).
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('.entry-panel__editor .view-lines')
+          ?.textContent.replace(/\u00a0/g, ' ')
+          .includes('"last": "keystroke"') ?? false,
+      undefined,
+      { polling: 'raf' },
+    );
     await page.reload(); // at once: no time for the 400 ms debounce
 
     await expectLive(page, inspector);

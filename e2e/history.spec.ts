@@ -216,9 +216,7 @@ test.describe('history', () => {
     await expect(versionRows(page, 'org.example.first')).toHaveCount(2);
     await expect(diffOf(page, 'org.example.first')).toContainText('"v": 2');
     await inspector.open('org.example.second');
-    await expect(
-      page.getByRole('textbox', { name: 'Content of org.example.second', exact: true }),
-    ).toBeVisible();
+    await expect(inspector.editor('org.example.second')).toBeVisible();
     await page.getByRole('tab', { name: 'History' }).click();
     await expect(versionsTable(page, 'org.example.second')).toBeVisible();
     expect(errors).toEqual([]);
